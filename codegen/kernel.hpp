@@ -1,0 +1,117 @@
+#pragma once
+/// Forward kernels over arrays. A population of N neurons × B batch entries keeps one
+/// contiguous array per state ([B·N], batch-major) and one per parameter ([N]). Neurons
+/// are processed in tiles of `tile_width` lanes: a tile's states stay in a small local
+/// block while the kernel walks time, the lane loop is an OpenMP `simd` loop over
+/// straight-line code (selects, no branches), and tiles are spread over threads. Every
+/// neuron's arithmetic is the same whatever the thread count, so results are identical
+/// for 1 and 2 threads.
+
+#include <codegen/step.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+
+namespace norn::codegen {
+
+/// Lanes per tile: eight AVX2 float vectors.
+inline constexpr std::size_t tile_width = 64;
+
+/// Raw arrays of a population, as the kernels see them.
+template <class M, class T>
+struct population_arrays {
+  static constexpr std::size_t state_count = slots<M>::state_count;
+  static constexpr std::size_t parameter_count = slots<M>::parameter_count;
+
+  std::size_t batch = 1;
+  std::size_t neurons = 0;
+  std::array<T*, state_count> state{};                  ///< each [batch * neurons]
+  std::array<const T*, parameter_count> parameter{};  ///< each [neurons]
+  T dt = T(0.001);
+};
+
+/// The slot a model outputs: z for spiking models, else the state named by `output`.
+template <class M>
+constexpr std::size_t output_slot() {
+  if constexpr (requires { M::output; })
+    return slots<M>::template of<dsl::node_t<decltype(M::output)>>;
+  else
+    return slots<M>::template of<dsl::symbol<dsl::symbol_kind::local, "z">>;
+}
+
+namespace detail {
+
+/// One lane's step: reads its state from the tile and its parameters from the population,
+/// writes the new state back and returns the output. A function of its own so that its
+/// environment is an ordinary local the compiler scalarizes (a variable declared in an
+/// `omp simd` body would become a per-lane array instead).
+template <bool HasInput, class M, class T>
+[[gnu::always_inline]] inline T lane_step(T (&st)[slots<M>::state_count][tile_width],
+                                          const std::array<const T*, slots<M>::parameter_count>& param,
+                                          std::size_t j, std::size_t n, T x, T dt) {
+  using S = slots<M>;
+  env<M, T> e;
+  for (std::size_t s = 0; s < S::state_count; ++s) e.values[s] = st[s][j];
+  for (std::size_t q = 0; q < S::parameter_count; ++q) e.values[S::state_count + q] = param[q][n];
+  if constexpr (HasInput) e.values[S::input_slot] = x;
+  e.values[S::dt_slot] = dt;
+  forward_step(e);
+  for (std::size_t s = 0; s < S::state_count; ++s) st[s][j] = e.values[s];
+  return e.values[output_slot<M>()];
+}
+
+/// One time step of one tile: lanes [0, width), neurons [n0, n0 + width).
+template <bool HasInput, bool HasOutput, class M, class T>
+inline void tile_step(const population_arrays<M, T>& p, std::size_t n0, std::size_t width,
+                      T (&st)[slots<M>::state_count][tile_width], const T* __restrict x,
+                      T* __restrict out) {
+  const T dt = p.dt;
+#pragma omp simd
+  for (std::size_t j = 0; j < width; ++j) {
+    const T y = lane_step<HasInput, M>(st, p.parameter, j, n0 + j, HasInput ? x[j] : T(0), dt);
+    if constexpr (HasOutput) out[j] = y;
+  }
+}
+
+}  // namespace detail
+
+/// Runs `steps` forward steps. x is [steps][B·N] (or null for no input), out receives the
+/// model's output [steps][B·N] (or null), and record[s], when not null, receives state s
+/// after each step [steps][B·N]. States are updated in place.
+template <class M, class T>
+void forward_sequence(const population_arrays<M, T>& p, std::size_t steps, const T* x, T* out,
+                      const std::array<T*, slots<M>::state_count>& record = {}) {
+  constexpr std::size_t S = slots<M>::state_count;
+  const std::size_t n = p.neurons;
+  const std::size_t row = p.batch * n;
+  const std::size_t tiles_per_row = (n + tile_width - 1) / tile_width;
+  const std::ptrdiff_t tiles = std::ptrdiff_t(p.batch * tiles_per_row);
+#pragma omp parallel for schedule(static)
+  for (std::ptrdiff_t tile = 0; tile < tiles; ++tile) {
+    const std::size_t b = std::size_t(tile) / tiles_per_row;
+    const std::size_t n0 = (std::size_t(tile) % tiles_per_row) * tile_width;
+    const std::size_t width = std::min(tile_width, n - n0);
+    const std::size_t offset = b * n + n0;
+    T st[S][tile_width];
+    for (std::size_t s = 0; s < S; ++s) std::copy_n(p.state[s] + offset, width, st[s]);
+    for (std::size_t t = 0; t < steps; ++t) {
+      const std::size_t at = t * row + offset;
+      if (x && out) detail::tile_step<true, true>(p, n0, width, st, x + at, out + at);
+      else if (x) detail::tile_step<true, false>(p, n0, width, st, x + at, static_cast<T*>(nullptr));
+      else if (out) detail::tile_step<false, true>(p, n0, width, st, static_cast<const T*>(nullptr), out + at);
+      else detail::tile_step<false, false>(p, n0, width, st, static_cast<const T*>(nullptr), static_cast<T*>(nullptr));
+      for (std::size_t s = 0; s < S; ++s)
+        if (record[s]) std::copy_n(st[s], width, record[s] + at);
+    }
+    for (std::size_t s = 0; s < S; ++s) std::copy_n(st[s], width, p.state[s] + offset);
+  }
+}
+
+/// One forward step over the whole population: x and out are [B·N].
+template <class M, class T>
+void forward_step(const population_arrays<M, T>& p, const T* x, T* out) {
+  forward_sequence(p, 1, x, out);
+}
+
+}  // namespace norn::codegen

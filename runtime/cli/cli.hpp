@@ -1,0 +1,14 @@
+#pragma once
+/// The `norn` command line. A binary passes the models it knows; `norn` itself passes the
+/// built-in ones, a model binary adds its own.
+
+#include <runtime/registry.hpp>
+
+#include <span>
+
+namespace norn::cli {
+
+/// Runs the command line; returns the exit code (0 ok, 2 bad input, 1 internal failure).
+int run(int argc, char** argv, std::span<const model_entry> models);
+
+}  // namespace norn::cli

@@ -1,0 +1,41 @@
+// `norn models`: every model this binary knows, with its states and parameters.
+
+#include <runtime/cli/commands.hpp>
+
+#include <runtime/errors.hpp>
+
+#include <fmt/core.h>
+
+namespace norn::cli {
+
+namespace {
+void print_model(const model_info& m) {
+  fmt::print("{}  —  {}\n", m.name, m.doc);
+  fmt::print("  output: {}\n", m.spiking ? "spikes z" : m.output);
+  fmt::print("  states:\n");
+  for (const auto& s : m.states)
+    fmt::print("    {:<22} initial {:<10g} {:<6} {}\n", s.name, s.value, s.unit, s.doc);
+  fmt::print("  parameters:\n");
+  for (const auto& p : m.parameters)
+    fmt::print("    {:<22} default {:<10g} {:<6} {}\n", p.name, p.value, p.unit, p.doc);
+}
+}  // namespace
+
+action add_models(CLI::App& app, std::span<const model_entry> models) {
+  auto* cmd = app.add_subcommand("models", "List the models with their states and parameters");
+  auto name = std::make_shared<std::string>();
+  cmd->add_option("name", *name, "Show only this model");
+  return [cmd, name, models] {
+    if (!cmd->parsed()) return;
+    if (!name->empty()) {
+      print_model(find_model(models, *name).info);
+      return;
+    }
+    for (std::size_t k = 0; k < models.size(); ++k) {
+      if (k) fmt::print("\n");
+      print_model(models[k].info);
+    }
+  };
+}
+
+}  // namespace norn::cli

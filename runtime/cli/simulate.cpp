@@ -1,0 +1,194 @@
+// `norn simulate`: runs a population of one model on an input and writes the recorded
+// states, the spikes and (with --plot) pictures. See DESIGN.md for the contract.
+
+#include <runtime/cli/commands.hpp>
+
+#include <runtime/encoders.hpp>
+#include <runtime/errors.hpp>
+#include <runtime/npy.hpp>
+#include <runtime/output_set.hpp>
+#include <runtime/plot.hpp>
+
+#include <fmt/core.h>
+
+#include <cmath>
+#include <memory>
+#include <optional>
+
+namespace norn::cli {
+
+namespace {
+
+struct simulate_options {
+  std::string model;
+  std::vector<std::string> sets;
+  std::size_t neurons = 0;
+  std::size_t steps = 0;
+  double dt = 0.001;
+  std::string input_file;
+  std::optional<double> input_const;
+  std::optional<double> input_bernoulli;
+  double weight = 1.0;
+  std::uint64_t seed = 0;
+  std::vector<std::string> record;
+  std::string out;
+  bool plot = false;
+  bool double_precision = false;
+};
+
+/// The input [steps × neurons], from whichever source the user chose.
+std::vector<float> make_input(const simulate_options& o) {
+  const int sources = int(!o.input_file.empty()) + int(o.input_const.has_value()) +
+                      int(o.input_bernoulli.has_value());
+  if (sources != 1)
+    fail("norn: simulate needs exactly one of --input FILE.npy, --input-const X, --input-bernoulli P");
+  if (o.input_const) return constant_current(o.steps, o.neurons, *o.input_const);
+  if (o.input_bernoulli) {
+    const double p = *o.input_bernoulli;
+    if (!(p >= 0 && p <= 1)) fail("norn: --input-bernoulli takes a probability in [0, 1], got {}", p);
+    return bernoulli_spikes(o.steps, o.neurons, p, o.weight, o.seed);
+  }
+  const auto a = npy::read(o.input_file);
+  if (a.shape.size() != 2 || a.shape[0] != o.steps || a.shape[1] != o.neurons)
+    fail("norn: --input {} has shape {}; expected [steps, neurons] = [{}, {}]", o.input_file,
+         a.shape_text(), o.steps, o.neurons);
+  std::vector<float> x(a.size());
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    if (!std::isfinite(a.values[k]))
+      fail("norn: --input {} holds a non-finite value at [{}, {}]", o.input_file, k / o.neurons, k % o.neurons);
+    x[k] = float(a.values[k]);
+  }
+  return x;
+}
+
+/// The threshold to draw on voltage traces, if the model has one.
+std::optional<double> threshold_of(const model_info& info, const std::vector<std::pair<std::string, double>>& sets) {
+  for (const char* name : {"v_th", "threshold"}) {
+    for (auto it = sets.rbegin(); it != sets.rend(); ++it)
+      if (it->first == name) return it->second;
+    if (auto k = info.parameter_index(name)) return info.parameters[*k].value;
+  }
+  return std::nullopt;
+}
+
+void write_plots(output_set& out, const simulate_options& o, const model_info& info,
+                 const std::vector<std::pair<std::string, double>>& sets,
+                 const std::vector<std::size_t>& recorded, const std::vector<std::vector<float>>& traces,
+                 const std::vector<float>& spikes, const std::vector<float>& input) {
+  const std::size_t T = o.steps, N = o.neurons;
+  const std::size_t shown = std::min<std::size_t>(N, 5);
+  // Traces: the first recorded state of the first few neurons, with the threshold.
+  if (!recorded.empty()) {
+    std::size_t which = 0;
+    for (std::size_t r = 0; r < recorded.size(); ++r)
+      if (info.states[recorded[r]].name == "v" || info.states[recorded[r]].name == "mem") which = r;
+    const auto& var = info.states[recorded[which]];
+    std::vector<plot::series> curves;
+    for (std::size_t n = 0; n < shown; ++n) {
+      plot::series s{fmt::format("neuron {}", n), {}, {}};
+      for (std::size_t t = 0; t < T; ++t) {
+        s.x.push_back(double(t + 1) * o.dt * 1e3);
+        s.y.push_back(traces[which][t * N + n]);
+      }
+      curves.push_back(std::move(s));
+    }
+    plot::options opt{fmt::format("{}: {} of {} neuron{}", info.name, var.name, shown, shown > 1 ? "s" : ""),
+                      "Time [ms]", var.unit.empty() ? var.name : fmt::format("{} [{}]", var.name, var.unit)};
+    if (info.spiking && (var.name == "v" || var.name == "mem")) opt.hline = threshold_of(info, sets);
+    plot::lines(out.stage("traces.png"), curves, opt);
+  }
+  if (info.spiking) {
+    plot::raster(out.stage("raster.png"), spikes, T, N, o.dt,
+                 {fmt::format("{}: spikes of {} neurons", info.name, N), "Time [ms]", "Neuron index"});
+    std::vector<double> counts(N, 0.0);
+    for (std::size_t t = 0; t < T; ++t)
+      for (std::size_t n = 0; n < N; ++n) counts[n] += spikes[t * N + n];
+    double mean = 0;
+    for (double c : counts) mean += c / double(N);
+    const double hi = std::max(1.0, *std::max_element(counts.begin(), counts.end()));
+    plot::histogram(out.stage("spike_counts.png"), counts, int(std::min(hi + 1, 40.0)),
+                    {fmt::format("{}: output spikes per neuron (mean {:.2f})", info.name, mean), "Spike count",
+                     "Occurrences"},
+                    -0.5, hi + 0.5);
+  }
+  if (o.input_bernoulli) {
+    std::vector<double> counts(N, 0.0);
+    for (std::size_t t = 0; t < T; ++t)
+      for (std::size_t n = 0; n < N; ++n) counts[n] += input[t * N + n] != 0.0f ? 1.0 : 0.0;
+    const double hi = std::max(1.0, *std::max_element(counts.begin(), counts.end()));
+    plot::histogram(out.stage("input_counts.png"), counts, int(std::min(hi + 1, 40.0)),
+                    {"input spikes per neuron", "Number of spikes", "Occurrences"}, -0.5, hi + 0.5);
+  }
+}
+
+void simulate(const simulate_options& o, std::span<const model_entry> models) {
+  const model_entry& entry = find_model(models, o.model);
+  const model_info& info = entry.info;
+  if (o.neurons == 0) fail("norn: --neurons must be at least 1");
+  if (o.steps == 0) fail("norn: --steps must be at least 1");
+  if (!(o.dt > 0) || !std::isfinite(o.dt)) fail("norn: --dt must be a positive number of seconds, got {}", o.dt);
+  if (o.out.empty()) fail("norn: simulate needs --out DIR");
+  std::vector<std::pair<std::string, double>> sets;
+  for (const auto& s : o.sets) {
+    auto [name, value] = parse_assignment(s, "--set");
+    if (!info.parameter_index(name))
+      fail("norn: model '{}' has no parameter '{}' (parameters: {})", info.name, name, info.parameter_names());
+    sets.emplace_back(name, value);
+  }
+  std::vector<std::size_t> recorded;
+  if (o.record.empty()) {
+    for (std::size_t s = 0; s < info.states.size(); ++s) recorded.push_back(s);
+  } else {
+    for (const auto& name : o.record) {
+      auto k = info.state_index(name);
+      if (!k) fail("norn: model '{}' has no state '{}' to record (states: {})", info.name, name, info.state_names());
+      if (std::find(recorded.begin(), recorded.end(), *k) == recorded.end()) recorded.push_back(*k);
+    }
+  }
+  if (std::filesystem::exists(o.out) && !std::filesystem::is_directory(o.out))
+    fail("norn: --out {} exists and is not a directory", o.out);
+  const std::vector<float> x = make_input(o);
+
+  auto sim = entry.make(o.neurons, 1, o.dt, o.double_precision);
+  for (const auto& [name, value] : sets) sim->set_parameter(name, value);
+  const std::size_t size = o.steps * o.neurons;
+  std::vector<float> output(size);
+  std::vector<std::vector<float>> traces(recorded.size(), std::vector<float>(size));
+  std::vector<std::span<float>> record(info.states.size());
+  for (std::size_t r = 0; r < recorded.size(); ++r) record[recorded[r]] = traces[r];
+  sim->run(o.steps, x, output, record);
+
+  output_set out(o.out);
+  const std::size_t shape[2] = {o.steps, o.neurons};
+  for (std::size_t r = 0; r < recorded.size(); ++r) out.npy(info.states[recorded[r]].name + ".npy", traces[r], shape);
+  if (info.spiking) out.npy("spikes.npy", output, shape);
+  if (o.plot) write_plots(out, o, info, sets, recorded, traces, output, x);
+  out.commit();
+}
+
+}  // namespace
+
+action add_simulate(CLI::App& app, std::span<const model_entry> models) {
+  auto o = std::make_shared<simulate_options>();
+  auto* cmd = app.add_subcommand("simulate", "Simulate a population of one model and record it");
+  cmd->add_option("--model", o->model, "Model name (see `norn models`)")->required();
+  cmd->add_option("--set", o->sets, "Set a parameter for every neuron: PARAM=VALUE (repeatable)");
+  cmd->add_option("--neurons", o->neurons, "Number of neurons N")->required();
+  cmd->add_option("--steps", o->steps, "Number of time steps T")->required();
+  cmd->add_option("--dt", o->dt, "Time step in seconds")->capture_default_str();
+  cmd->add_option("--input", o->input_file, "Input currents: .npy float array of shape [T, N]");
+  cmd->add_option("--input-const", o->input_const, "Constant input current X for every neuron and step");
+  cmd->add_option("--input-bernoulli", o->input_bernoulli,
+                  "Random spike input: each neuron and step receives a spike with probability P");
+  cmd->add_option("--weight", o->weight, "Height of each Bernoulli input spike")->capture_default_str();
+  cmd->add_option("--seed", o->seed, "Seed of the random input")->capture_default_str();
+  cmd->add_option("--record", o->record, "States to record, e.g. v,i (default: all)")->delimiter(',');
+  cmd->add_option("--out", o->out, "Output directory")->required();
+  cmd->add_flag("--plot", o->plot, "Also write traces.png, raster.png and spike_counts.png");
+  cmd->add_flag("--double", o->double_precision, "Compute in double precision (files stay float32)");
+  return [o, cmd, models] {
+    if (cmd->parsed()) simulate(*o, models);
+  };
+}
+
+}  // namespace norn::cli

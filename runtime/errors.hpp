@@ -1,0 +1,24 @@
+#pragma once
+/// Errors that reach the user. `bad_input` is the user's mistake (unknown model or
+/// parameter, malformed file, wrong shape, non-finite values): the command line prints its
+/// one-line message and exits with code 2. Anything else is an internal failure (code 1).
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+#include <string>
+
+namespace norn {
+
+/// The user's input is wrong; the message names the culprit in one line.
+struct bad_input : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Throws bad_input with a formatted message.
+template <class... Args>
+[[noreturn]] void fail(fmt::format_string<Args...> format, Args&&... args) {
+  throw bad_input(fmt::format(format, std::forward<Args>(args)...));
+}
+
+}  // namespace norn

@@ -1,0 +1,91 @@
+#pragma once
+/// The models a `norn` binary knows, by name: each entry carries the model's declaration as
+/// data and makes type-erased simulators of it (float or double). The built-in models
+/// come from `builtin_models()`; a model binary adds its own (see cmake/NornModel.cmake).
+
+#include <runtime/model_info.hpp>
+#include <runtime/population.hpp>
+
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace norn {
+
+/// A population of some model behind a run-time interface; values cross it as float32.
+class simulator {
+ public:
+  virtual ~simulator() = default;
+  virtual const model_info& info() const = 0;
+  virtual void set_parameter(std::string_view name, double value) = 0;
+  virtual void set_parameter(std::string_view name, std::span<const float> per_neuron) = 0;
+  /// Runs `steps` steps on input x [steps × B·N] (empty for none); writes the output and,
+  /// for each state with a non-empty span, that state after every step.
+  virtual void run(std::size_t steps, std::span<const float> x, std::span<float> out,
+                   const std::vector<std::span<float>>& record) = 0;
+};
+
+/// A model as a `norn` binary knows it.
+struct model_entry {
+  model_info info;
+  std::unique_ptr<simulator> (*make)(std::size_t neurons, std::size_t batch, double dt,
+                                     bool double_precision);
+};
+
+namespace detail {
+template <class M, class T>
+class simulator_of final : public simulator {
+ public:
+  simulator_of(std::size_t neurons, std::size_t batch, double dt) : pop_(neurons, batch, dt) {}
+  const model_info& info() const override { return pop_.info(); }
+  void set_parameter(std::string_view name, double value) override { pop_.set_parameter(name, value); }
+  void set_parameter(std::string_view name, std::span<const float> v) override {
+    std::vector<T> values(v.begin(), v.end());
+    pop_.set_parameter(name, std::span<const T>(values));
+  }
+  void run(std::size_t steps, std::span<const float> x, std::span<float> out,
+           const std::vector<std::span<float>>& record) override {
+    constexpr std::size_t S = population<M, T>::state_count;
+    if (record.size() > S) fail("norn: {} recordings for {} states", record.size(), S);
+    if constexpr (std::is_same_v<T, float>) {
+      std::array<std::span<float>, S> rec{};
+      std::copy(record.begin(), record.end(), rec.begin());
+      pop_.run(steps, x, out, rec);
+    } else {
+      std::vector<T> xd(x.begin(), x.end()), outd(out.size());
+      std::array<std::vector<T>, S> recd;
+      std::array<std::span<T>, S> rec{};
+      for (std::size_t s = 0; s < record.size(); ++s) {
+        recd[s].resize(record[s].size());
+        rec[s] = recd[s];
+      }
+      pop_.run(steps, xd, outd, rec);
+      std::copy(outd.begin(), outd.end(), out.begin());
+      for (std::size_t s = 0; s < record.size(); ++s)
+        std::copy(recd[s].begin(), recd[s].end(), record[s].begin());
+    }
+  }
+
+ private:
+  population<M, T> pop_;
+};
+}  // namespace detail
+
+/// The registry entry of model M.
+template <dsl::model M>
+model_entry entry_of() {
+  return {info_of<M>(), [](std::size_t neurons, std::size_t batch, double dt,
+                           bool double_precision) -> std::unique_ptr<simulator> {
+            if (double_precision) return std::make_unique<detail::simulator_of<M, double>>(neurons, batch, dt);
+            return std::make_unique<detail::simulator_of<M, float>>(neurons, batch, dt);
+          }};
+}
+
+/// Every built-in model, in the order `norn models` lists them.
+const std::vector<model_entry>& builtin_models();
+
+/// Looks a model up by name; throws bad_input naming the known models when absent.
+const model_entry& find_model(std::span<const model_entry> models, std::string_view name);
+
+}  // namespace norn

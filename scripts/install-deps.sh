@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what Norn needs to build, test and plot on Debian 12 (run as root; a no-op when all is there).
+set -euo pipefail
+packages=(
+  build-essential cmake ccache
+  libboost-dev libfmt-dev libeigen3-dev
+  catch2 libcli11-dev nlohmann-json3-dev
+  libplplot-dev plplot-driver-cairo
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
