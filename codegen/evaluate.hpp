@@ -57,89 +57,72 @@ inline V integer_power(const V& a) {
 template <double E>
 inline constexpr bool small_integer_v = E == double(int(E)) && E >= -8 && E <= 8;
 
-// ---- the rules -------------------------------------------------------------------------
+/// How spikes behave beyond their forward value; forward kernels need nothing.
+struct forward_only {};
 
-template <class V, class Env, symbol_kind K, dsl::fixed_string N>
-inline V eval(symbol<K, N>, const Env& env) {
-  return env.template get<symbol<K, N>>();
+// ---- the rules: one per operator tag, on values -----------------------------------------
+
+template <class V, class P> inline V apply(dsl::neg_op, const V& a, const P&) { return -a; }
+template <class V, class P> inline V apply(dsl::exp_op, const V& a, const P&) { using std::exp; return exp(a); }
+template <class V, class P> inline V apply(dsl::log_op, const V& a, const P&) { using std::log; return log(a); }
+template <class V, class P> inline V apply(dsl::sqrt_op, const V& a, const P&) { using std::sqrt; return sqrt(a); }
+template <class V, class P> inline V apply(dsl::tanh_op, const V& a, const P&) { using std::tanh; return tanh(a); }
+template <class V, class P> inline V apply(dsl::sigmoid_op, const V& a, const P&) { return sigmoid_value(a); }
+template <class V, class P> inline V apply(dsl::abs_op, const V& a, const P&) { return abs_value(a); }
+template <class V, class P> inline V apply(dsl::relu_op, const V& a, const P&) { return a > V(0) ? a : V(0); }
+template <class V, class P> inline V apply(dsl::heaviside_op, const V& a, const P&) { return heaviside_value(a); }
+template <class V, class P> inline V apply(dsl::spike_op, const V& a, const P& p) { return spike_value(a, p); }
+template <class V, class P> inline V apply(dsl::reset_gate_op, const V& a, const P& p) { return reset_gate_value(a, p); }
+template <class V, class P> inline V apply(dsl::detach_op, const V& a, const P&) { return detach_value(a); }
+
+template <class V, class P> inline V apply(dsl::add_op, const V& l, const V& r, const P&) { return l + r; }
+template <class V, class P> inline V apply(dsl::sub_op, const V& l, const V& r, const P&) { return l - r; }
+template <class V, class P> inline V apply(dsl::mul_op, const V& l, const V& r, const P&) { return l * r; }
+template <class V, class P> inline V apply(dsl::div_op, const V& l, const V& r, const P&) { return l / r; }
+template <class V, class P> inline V apply(dsl::pow_op, const V& l, const V& r, const P&) { using std::pow; return pow(l, r); }
+// min and max keep the left operand on ties; their derivative rules agree.
+template <class V, class P> inline V apply(dsl::min_op, const V& l, const V& r, const P&) { return r < l ? r : l; }
+template <class V, class P> inline V apply(dsl::max_op, const V& l, const V& r, const P&) { return l < r ? r : l; }
+template <class V, class P> inline V apply(dsl::gt_op, const V& l, const V& r, const P&) { return l > r ? V(1) : V(0); }
+template <class V, class P> inline V apply(dsl::ge_op, const V& l, const V& r, const P&) { return l >= r ? V(1) : V(0); }
+template <class V, class P> inline V apply(dsl::lt_op, const V& l, const V& r, const P&) { return l < r ? V(1) : V(0); }
+template <class V, class P> inline V apply(dsl::le_op, const V& l, const V& r, const P&) { return l <= r ? V(1) : V(0); }
+
+template <class V, class P>
+inline V apply(dsl::select_op, const V& c, const V& a, const V& b, const P&) { return c > V(0) ? a : b; }
+
+// ---- walking the tree ----------------------------------------------------------------------
+
+template <class V, class Env, class N>
+inline V eval(N, const Env& e);
+
+namespace detail {
+template <class V, class Env, class Op, class A>
+inline V eval_node(unary<Op, A>, const Env& e) {
+  return apply(Op{}, eval<V>(A{}, e), e.policy());
 }
-
-template <class V, class Env, double C>
-inline V eval(constant<C>, const Env&) {
-  return V(C);
-}
-
-// Unary operators: a is the operand's value.
-template <class V, class Env, class A>
-inline V eval(unary<dsl::neg_op, A>, const Env& e) { return -eval<V>(A{}, e); }
-template <class V, class Env, class A>
-inline V eval(unary<dsl::exp_op, A>, const Env& e) { using std::exp; return exp(eval<V>(A{}, e)); }
-template <class V, class Env, class A>
-inline V eval(unary<dsl::log_op, A>, const Env& e) { using std::log; return log(eval<V>(A{}, e)); }
-template <class V, class Env, class A>
-inline V eval(unary<dsl::sqrt_op, A>, const Env& e) { using std::sqrt; return sqrt(eval<V>(A{}, e)); }
-template <class V, class Env, class A>
-inline V eval(unary<dsl::tanh_op, A>, const Env& e) { using std::tanh; return tanh(eval<V>(A{}, e)); }
-template <class V, class Env, class A>
-inline V eval(unary<dsl::sigmoid_op, A>, const Env& e) { return sigmoid_value(eval<V>(A{}, e)); }
-template <class V, class Env, class A>
-inline V eval(unary<dsl::abs_op, A>, const Env& e) { return abs_value(eval<V>(A{}, e)); }
-template <class V, class Env, class A>
-inline V eval(unary<dsl::relu_op, A>, const Env& e) {
-  const V a = eval<V>(A{}, e);
-  return a > V(0) ? a : V(0);
-}
-template <class V, class Env, class A>
-inline V eval(unary<dsl::heaviside_op, A>, const Env& e) { return heaviside_value(eval<V>(A{}, e)); }
-template <class V, class Env, class A>
-inline V eval(unary<dsl::spike_op, A>, const Env& e) { return spike_value(eval<V>(A{}, e), e.policy()); }
-template <class V, class Env, class A>
-inline V eval(unary<dsl::reset_gate_op, A>, const Env& e) { return reset_gate_value(eval<V>(A{}, e), e.policy()); }
-template <class V, class Env, class A>
-inline V eval(unary<dsl::detach_op, A>, const Env& e) { return detach_value(eval<V>(A{}, e)); }
-
-// Binary operators: l and r are the operands' values.
-template <class V, class Env, class L, class R>
-inline V eval(binary<dsl::add_op, L, R>, const Env& e) { return eval<V>(L{}, e) + eval<V>(R{}, e); }
-template <class V, class Env, class L, class R>
-inline V eval(binary<dsl::sub_op, L, R>, const Env& e) { return eval<V>(L{}, e) - eval<V>(R{}, e); }
-template <class V, class Env, class L, class R>
-inline V eval(binary<dsl::mul_op, L, R>, const Env& e) { return eval<V>(L{}, e) * eval<V>(R{}, e); }
-template <class V, class Env, class L, class R>
-inline V eval(binary<dsl::div_op, L, R>, const Env& e) { return eval<V>(L{}, e) / eval<V>(R{}, e); }
-template <class V, class Env, class L, class R>
-inline V eval(binary<dsl::pow_op, L, R>, const Env& e) {
-  if constexpr (dsl::is_constant_v<R> && small_integer_v<R::value>) {
-    return integer_power<int(R::value)>(eval<V>(L{}, e));
+template <class V, class Env, class Op, class L, class R>
+inline V eval_node(binary<Op, L, R>, const Env& e) {
+  if constexpr (std::is_same_v<Op, dsl::pow_op> && dsl::is_constant_v<R>) {
+    if constexpr (small_integer_v<R::value>) return integer_power<int(R::value)>(eval<V>(L{}, e));
+    else return apply(Op{}, eval<V>(L{}, e), eval<V>(R{}, e), e.policy());
   } else {
-    using std::pow;
-    return pow(eval<V>(L{}, e), eval<V>(R{}, e));
+    return apply(Op{}, eval<V>(L{}, e), eval<V>(R{}, e), e.policy());
   }
 }
-// min and max keep the left operand on ties; their derivative rules agree.
-template <class V, class Env, class L, class R>
-inline V eval(binary<dsl::min_op, L, R>, const Env& e) {
-  const V l = eval<V>(L{}, e), r = eval<V>(R{}, e);
-  return r < l ? r : l;
+template <class V, class Env, class Op, class C, class A, class B>
+inline V eval_node(ternary<Op, C, A, B>, const Env& e) {
+  return apply(Op{}, eval<V>(C{}, e), eval<V>(A{}, e), eval<V>(B{}, e), e.policy());
 }
-template <class V, class Env, class L, class R>
-inline V eval(binary<dsl::max_op, L, R>, const Env& e) {
-  const V l = eval<V>(L{}, e), r = eval<V>(R{}, e);
-  return l < r ? r : l;
-}
-template <class V, class Env, class L, class R>
-inline V eval(binary<dsl::gt_op, L, R>, const Env& e) { return eval<V>(L{}, e) > eval<V>(R{}, e) ? V(1) : V(0); }
-template <class V, class Env, class L, class R>
-inline V eval(binary<dsl::ge_op, L, R>, const Env& e) { return eval<V>(L{}, e) >= eval<V>(R{}, e) ? V(1) : V(0); }
-template <class V, class Env, class L, class R>
-inline V eval(binary<dsl::lt_op, L, R>, const Env& e) { return eval<V>(L{}, e) < eval<V>(R{}, e) ? V(1) : V(0); }
-template <class V, class Env, class L, class R>
-inline V eval(binary<dsl::le_op, L, R>, const Env& e) { return eval<V>(L{}, e) <= eval<V>(R{}, e) ? V(1) : V(0); }
+}  // namespace detail
 
-template <class V, class Env, class C, class A, class B>
-inline V eval(ternary<dsl::select_op, C, A, B>, const Env& e) {
-  const V a = eval<V>(A{}, e), b = eval<V>(B{}, e);
-  return eval<V>(C{}, e) > V(0) ? a : b;
+/// The value of node N with symbols read from `e` (which provides `get<Symbol>()` and
+/// `policy()`, the spike behaviour).
+template <class V, class Env, class N>
+inline V eval(N, const Env& e) {
+  if constexpr (dsl::is_symbol_v<N>) return e.template get<N>();
+  else if constexpr (dsl::is_constant_v<N>) return V(N::value);
+  else return detail::eval_node<V>(N{}, e);
 }
 
 }  // namespace norn::codegen

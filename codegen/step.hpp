@@ -14,9 +14,6 @@
 
 namespace norn::codegen {
 
-/// How spikes behave beyond their forward value; forward kernels need nothing.
-struct forward_only {};
-
 /// Values of every slot of model M for one neuron.
 template <class M, class V, class Policy = forward_only>
 struct env {

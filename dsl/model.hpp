@@ -24,8 +24,16 @@
 
 namespace norn::dsl {
 
+template <class... D>
+constexpr auto declare(const D&... d);
+
 /// Base of every model: brings the declaration vocabulary into the model's scope.
 struct neuron_model {
+  /// The list of a model's states or parameters (also with none: `declare()`).
+  template <class... D>
+  static constexpr auto declare(const D&... d) {
+    return dsl::declare(d...);
+  }
   template <fixed_string N>
   using state = dsl::state<N>;
   template <fixed_string N>

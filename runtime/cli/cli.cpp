@@ -39,6 +39,18 @@ int run(int argc, char** argv, std::span<const model_entry> models) {
   std::vector<action> actions;
   actions.push_back(add_simulate(app, models));
   actions.push_back(add_models(app, models));
+  if (argc > 1 && argv[1][0] != '-') {
+    std::string known;
+    bool found = false;
+    for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+      known += (known.empty() ? "" : ", ") + sub->get_name();
+      found = found || sub->get_name() == argv[1];
+    }
+    if (!found) {
+      fmt::print(stderr, "norn: unknown command '{}' (commands: {})\n", argv[1], known);
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
