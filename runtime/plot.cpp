@@ -128,9 +128,14 @@ void lines(const std::filesystem::path& file, const std::vector<series>& curves,
     std::vector<PLFLT> ys(s.y.begin(), s.y.end());
     if (opt.log_y)
       for (auto& v : ys) v = std::log10(std::max(v, 1e-300));
-    c->col0(2 + int(k % palette_size));
-    c->width(1.5);
-    c->line(int(s.x.size()), s.x.data(), ys.data());
+    c->col0(2 + int((s.colour >= 0 ? std::size_t(s.colour) : k) % palette_size));
+    if (s.points) {
+      c->ssym(0, 0.8);
+      if (!s.x.empty()) c->poin(PLINT(s.x.size()), s.x.data(), ys.data(), 17);
+    } else {
+      c->width(1.5);
+      c->line(int(s.x.size()), s.x.data(), ys.data());
+    }
   }
   if (opt.hline && !opt.log_y) c.dashed_hline(*opt.hline, x0, x1);
   // legend, top right, for labelled curves
@@ -141,7 +146,7 @@ void lines(const std::filesystem::path& file, const std::vector<series>& curves,
     if (curves[k].label.empty()) continue;
     texts.push_back(curves[k].label.c_str());
     opts.push_back(PL_LEGEND_LINE);
-    colours.push_back(2 + PLINT(k % palette_size));
+    colours.push_back(2 + PLINT((curves[k].colour >= 0 ? std::size_t(curves[k].colour) : k) % palette_size));
     text_colours.push_back(1);
     styles.push_back(1);
     widths.push_back(1.5);

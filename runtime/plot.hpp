@@ -12,11 +12,13 @@
 
 namespace norn::plot {
 
-/// One curve.
+/// One curve (or, with `points`, a set of markers).
 struct series {
   std::string label;
   std::vector<double> x;
   std::vector<double> y;
+  bool points = false;  ///< draw markers instead of a line
+  int colour = -1;      ///< palette index; -1 takes the series' position
 };
 
 /// Titles, axes and extras common to all figures.

@@ -12,6 +12,7 @@
 #include <fmt/core.h>
 
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <optional>
 
@@ -76,25 +77,39 @@ void write_plots(output_set& out, const simulate_options& o, const model_info& i
                  const std::vector<std::size_t>& recorded, const std::vector<std::vector<float>>& traces,
                  const std::vector<float>& spikes, const std::vector<float>& input) {
   const std::size_t T = o.steps, N = o.neurons;
-  const std::size_t shown = std::min<std::size_t>(N, 5);
+  const std::size_t shown = std::min<std::size_t>(N, 3);
   // Traces: the first recorded state of the first few neurons, with the threshold.
   if (!recorded.empty()) {
     std::size_t which = 0;
     for (std::size_t r = 0; r < recorded.size(); ++r)
       if (info.states[recorded[r]].name == "v" || info.states[recorded[r]].name == "mem") which = r;
     const auto& var = info.states[recorded[which]];
+    plot::options opt{fmt::format("{}: {} of {} neuron{}{}", info.name, var.name, shown, shown > 1 ? "s" : "",
+                                  info.spiking ? " (dots: spikes)" : ""),
+                      "Time [ms]", var.unit.empty() ? var.name : fmt::format("{} [{}]", var.name, var.unit)};
+    if (info.spiking && (var.name == "v" || var.name == "mem")) opt.hline = threshold_of(info, sets);
+    double top = -std::numeric_limits<double>::infinity();
+    for (std::size_t t = 0; t < T; ++t)
+      for (std::size_t n = 0; n < shown; ++n) top = std::max(top, double(traces[which][t * N + n]));
+    const double marker_y = opt.hline ? std::max(*opt.hline, top) * 1.04 : top;
     std::vector<plot::series> curves;
     for (std::size_t n = 0; n < shown; ++n) {
       plot::series s{fmt::format("neuron {}", n), {}, {}};
+      plot::series marks{"", {}, {}, true, int(n)};
       for (std::size_t t = 0; t < T; ++t) {
-        s.x.push_back(double(t + 1) * o.dt * 1e3);
+        const double ms = double(t + 1) * o.dt * 1e3;
+        s.x.push_back(ms);
         s.y.push_back(traces[which][t * N + n]);
+        if (info.spiking && spikes[t * N + n] != 0.0f) {
+          marks.x.push_back(ms);
+          marks.y.push_back(marker_y);
+        }
       }
       curves.push_back(std::move(s));
+      if (!marks.x.empty()) curves.push_back(std::move(marks));
     }
-    plot::options opt{fmt::format("{}: {} of {} neuron{}", info.name, var.name, shown, shown > 1 ? "s" : ""),
-                      "Time [ms]", var.unit.empty() ? var.name : fmt::format("{} [{}]", var.name, var.unit)};
-    if (info.spiking && (var.name == "v" || var.name == "mem")) opt.hline = threshold_of(info, sets);
+    for (std::size_t k = 0, n = 0; k < curves.size(); ++k)
+      if (!curves[k].points) curves[k].colour = int(n++);
     plot::lines(out.stage("traces.png"), curves, opt);
   }
   if (info.spiking) {
