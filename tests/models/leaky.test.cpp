@@ -26,7 +26,7 @@ TEST_CASE("leaky: a membrane exactly at threshold does not spike") {
   CHECK(r.out[1] == 0.0);
 }
 
-TEST_CASE("leaky: beta is clamped to [0, 1] as snnTorch does") {
+TEST_CASE("leaky: beta is clamped to 0..1 as snnTorch does") {
   auto r = test::run<models::leaky, double>(1, 2, {0.3, 0.0}, {{"beta", 1.7}});
   CHECK_THAT(r.states[0][1], WithinRel(0.3, 1e-12));  // clamped to 1: no growth
   auto s = test::run<models::leaky, double>(1, 2, {0.3, 0.0}, {{"beta", -2.0}});

@@ -10,7 +10,7 @@
 using namespace norn;
 using test::run_norn;
 
-TEST_CASE("simulate: writes v, i and spikes as float32 [T, N]; row t is the state after step t") {
+TEST_CASE("simulate: writes v, i and spikes as float32 T x N; row t is the state after step t") {
   const auto dir = test::scratch("sim_ok");
   const auto r = run_norn(fmt::format("simulate --model lif --neurons 7 --steps 30 --input-bernoulli 0.2 --weight 4 "
                                   "--seed 3 --set v_th=0.5 --out {}", (dir / "out").string()));
@@ -37,7 +37,7 @@ TEST_CASE("simulate: writes v, i and spikes as float32 [T, N]; row t is the stat
     if (z.values[k] == 1.0) REQUIRE(v.values[k] == 0.0);
 }
 
-TEST_CASE("simulate: --input FILE.npy of shape [T, N], --record chooses the states") {
+TEST_CASE("simulate: --input FILE.npy of shape T x N, --record chooses the states") {
   const auto dir = test::scratch("sim_input");
   std::vector<float> x(5 * 2, 0.0f);
   x[0] = 30.0f;  // neuron 0 spikes at step 0

@@ -7,7 +7,7 @@
 
 using namespace norn;
 
-TEST_CASE("encoders: uniform numbers lie in [0, 1) and look uniform") {
+TEST_CASE("encoders: uniform numbers lie in 0 <= u < 1 and look uniform") {
   double sum = 0, sum_sq = 0;
   const int n = 200000;
   for (int k = 0; k < n; ++k) {
