@@ -144,6 +144,17 @@ constexpr auto make(C, A, B) {
 
 // ---- whole trees ------------------------------------------------------------------------------
 
+// Declared first so that each overload sees the others (the nodes live in norn::dsl, so
+// argument-dependent lookup would not find them here).
+template <class E>
+constexpr auto simplify(E e);
+template <class Op, class A>
+constexpr auto simplify(unary<Op, A>);
+template <class Op, class L, class R>
+constexpr auto simplify(binary<Op, L, R>);
+template <class Op, class C, class A, class B>
+constexpr auto simplify(ternary<Op, C, A, B>);
+
 template <class E>
 constexpr auto simplify(E e) {
   return e;  // symbols and constants

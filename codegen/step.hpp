@@ -26,7 +26,8 @@ struct env {
 
   template <class S>
   V get() const {
-    return values[slot_table::template of<S>];
+    if constexpr (S::kind == dsl::symbol_kind::surrogate) return V(rules.template get<S>());
+    else return values[slot_table::template of<S>];
   }
   template <class S>
   V& at() {

@@ -45,6 +45,9 @@ inline constexpr auto arctan = make_surrogate<"arctan", 2.0>(
 inline constexpr auto triangle = make_surrogate<"triangle", 0.3>(alpha * relu(1_c - abs(u)));
 /// Straight-through estimator: the gradient passes unchanged.
 inline constexpr auto straight_through = make_surrogate<"straight_through", 1.0>(1_c);
+/// No surrogate: the true derivative of H, zero (Norse's method "heaviside"). Spikes then
+/// pass no gradient; gradient checks against finite differences use it.
+inline constexpr auto heaviside = make_surrogate<"heaviside", 1.0>(0_c);
 }  // namespace surrogates
 
 }  // namespace norn::dsl

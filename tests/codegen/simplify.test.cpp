@@ -66,3 +66,10 @@ TEST_CASE("simplify: whole trees collapse bottom-up") {
   using F = node_t<decltype(2_c * 3_c * x)>;
   STATIC_REQUIRE(same<decltype(simplify(F{})), binary<mul_op, c<6.0>, X>>);
 }
+
+TEST_CASE("simplify: reaches binary nodes below unary ones and back") {
+  constexpr state<"x"> x{};
+  constexpr parameter<"y"> y{};
+  using E = node_t<decltype(exp(0_c * x + y) * relu(1_c * x - 0_c))>;
+  STATIC_REQUIRE(same<decltype(simplify(E{})), binary<mul_op, unary<exp_op, Y>, unary<relu_op, X>>>);
+}

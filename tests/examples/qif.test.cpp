@@ -33,3 +33,13 @@ TEST_CASE("example qif: above v_crit the voltage blows up, spikes and resets") {
   auto q = test::run<lab::qif, double>(1, 500, std::vector<double>(500, 0.0));
   CHECK(q.out == std::vector<double>(500, 0.0));
 }
+
+#include <gradient_law.hpp>
+
+TEST_CASE("example qif: its generated adjoint equals dual numbers and finite differences, with no extra code") {
+  using Sg = std::remove_cvref_t<decltype(norn::dsl::surrogates::superspike)>;
+  const test::drive spiking{20.0, 5.0, 0.2};
+  CHECK(test::check_adjoint_against_duals<lab::qif, Sg>(spiking, 60, 1) >= 2);
+  test::check_adjoint_against_duals<lab::qif, Sg>(spiking, 60, 1, /*detach_reset=*/true);
+  test::check_adjoint_against_finite_differences<lab::qif>(test::drive{0.05, 0.02}, 50, 2);
+}

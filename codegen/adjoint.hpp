@@ -1,0 +1,211 @@
+#pragma once
+/// The adjoint (backward) step, derived at compile time from a model's declaration.
+///
+/// A step is a list of lowered phases, each a set of simultaneous assignments
+/// `t ← e(values before the phase)`. Its exact discrete adjoint walks the phases in
+/// reverse: with ā the adjoint of every slot after a phase, the adjoint before it is
+///
+///     ā'[u] = (u assigned by the phase ? 0 : ā[u]) + Σ_{t ← e} ā[t] · ∂e/∂u
+///
+/// where every ∂e/∂u is a symbolic derivative (codegen/derivative.hpp) evaluated at the
+/// values before the phase. Parameters and the input are never assigned, so their adjoints
+/// accumulate over the phases: after the sweep they are the step's parameter gradient and
+/// the gradient with respect to the step's input; the states' adjoints are λ before the step.
+///
+/// What the forward keeps: only the state before each step (S values per neuron-step,
+/// `tape_bytes_per_neuron_step`); the backward recomputes the step's intermediates
+/// (pre-reset voltage, spike, masks) from it in registers. With checkpoints every K steps
+/// the forward keeps S values per neuron every K steps, and each segment is recomputed.
+
+#include <codegen/derivative.hpp>
+#include <codegen/kernel.hpp>
+
+#include <boost/hana/append.hpp>
+#include <boost/hana/at.hpp>
+#include <boost/hana/fold_left.hpp>
+#include <boost/hana/length.hpp>
+
+#include <array>
+#include <cstddef>
+
+namespace norn::codegen {
+
+/// How spikes differentiate: the surrogate, its width, and whether resets pass gradient.
+template <class Surrogate>
+struct spike_policy {
+  using surrogate = Surrogate;
+  double alpha = Surrogate::default_alpha;
+  double reset_grad = 1.0;  ///< 1: through the reset (Norse); 0: detached (snnTorch)
+
+  template <class S>
+  double get() const {
+    if constexpr (S::name.view() == "alpha") return alpha;
+    else return reset_grad;
+  }
+};
+
+/// The surrogate a model declares (`static constexpr auto surrogate = ...`), else SuperSpike.
+template <class M>
+constexpr auto default_surrogate() {
+  if constexpr (requires { M::surrogate; }) return M::surrogate;
+  else return dsl::surrogates::superspike;
+}
+template <class M>
+using default_surrogate_t = std::remove_cvref_t<decltype(default_surrogate<M>())>;
+
+/// Bytes the forward keeps per neuron and step for the backward (float: 4 per state).
+template <class M, class T>
+inline constexpr std::size_t tape_bytes_per_neuron_step = slots<M>::state_count * sizeof(T);
+
+namespace detail {
+
+template <class E>
+constexpr auto unique_symbols_of(E) {
+  return hana::fold_left(dsl::symbols_of(E{}), hana::tuple_t<>, [](auto acc, auto s) {
+    if constexpr (decltype(hana::contains(acc, s))::value) return acc;
+    else return hana::append(acc, s);
+  });
+}
+
+template <class S>
+inline constexpr bool has_adjoint_v = S::kind == dsl::symbol_kind::state || S::kind == dsl::symbol_kind::parameter ||
+                                      S::kind == dsl::symbol_kind::input || S::kind == dsl::symbol_kind::local;
+
+/// ā'[u] += ā[t] ∂e/∂u for every symbol u of one assignment t ← e.
+template <class Sg, class A, class Env, class Bar>
+inline void accumulate(const Env& before, typename Env::value_type g, Bar& next) {
+  using V = typename Env::value_type;
+  using E = typename A::expr;
+  hana::for_each(unique_symbols_of(E{}), [&](auto s) {
+    using U = typename decltype(s)::type;
+    if constexpr (has_adjoint_v<U>) {
+      using D = derivative_t<Sg, E, U>;
+      if constexpr (!std::is_same_v<D, constant<0.0>>)
+        next[Env::slot_table::template of<U>] += g * eval<V>(D{}, before);
+    }
+  });
+}
+
+/// The adjoint of one lowered phase, evaluated at the values before it.
+template <class Sg, class Env, class Bar, class... A>
+inline void backward_phase(lowered_phase<A...>, const Env& before, Bar& bar) {
+  using S = typename Env::slot_table;
+  Bar next = bar;
+  ((next[S::template of<typename A::target>] = 0), ...);
+  (accumulate<Sg, A>(before, bar[S::template of<typename A::target>], next), ...);
+  bar = next;
+}
+
+}  // namespace detail
+
+/// One step's adjoint for one neuron. `e` holds the values before the step (states,
+/// parameters, input, dt); `bar` holds on entry the adjoints after the step (states, and
+/// the output slot), and on exit the adjoints before it: states (λ), parameters (this
+/// step's contribution), the input.
+template <class Env>
+inline void backward_step(Env e, std::array<typename Env::value_type, Env::slot_table::count>& bar) {
+  using M = typename Env::model_type;
+  using Sg = typename std::remove_cvref_t<decltype(e.policy())>::surrogate;
+  constexpr auto steps = lowered_step<M>;
+  constexpr std::size_t P = decltype(hana::length(steps))::value;
+  std::array<Env, P> before;
+  [&]<std::size_t... p>(std::index_sequence<p...>) {
+    ((before[p] = e, apply_phase(hana::at_c<p>(steps), e)), ...);
+  }(std::make_index_sequence<P>{});
+  [&]<std::size_t... p>(std::index_sequence<p...>) {
+    (detail::backward_phase<Sg>(hana::at_c<P - 1 - p>(steps), before[P - 1 - p], bar), ...);
+  }(std::make_index_sequence<P>{});
+}
+
+/// What a backward pass over a sequence reads and writes; arrays are [steps][B·N] unless
+/// said otherwise, and a null pointer means "none" (zeros for inputs).
+template <class M, class T>
+struct adjoint_arrays {
+  static constexpr std::size_t S = slots<M>::state_count;
+  static constexpr std::size_t P = slots<M>::parameter_count;
+  std::array<const T*, S> states_before{};  ///< state s before step t (the tape)
+  const T* x = nullptr;                     ///< the forward's input
+  const T* grad_out = nullptr;              ///< dL/d(output of step t)
+  std::array<const T*, S> grad_state{};     ///< dL/d(state s after step t), direct terms
+  std::array<T*, S> lambda{};               ///< [B·N]: in, λ after the last step; out, λ before step 0
+  T* grad_x = nullptr;                      ///< out: dL/dx_t
+  std::array<T*, P> grad_param{};           ///< [B·N]: += dL/dθ summed over steps, per batch entry
+  std::array<T*, S> record_lambda{};        ///< out: λ of state s after step t (adjoint traces)
+};
+
+namespace detail {
+
+template <class M, class T, class Policy>
+[[gnu::always_inline]] inline void lane_backward(
+    std::size_t j, std::size_t n, const std::array<const T*, slots<M>::state_count>& sb, const T* x,
+    const T* gout, const std::array<const T*, slots<M>::state_count>& gs, T* gx,
+    T (&lam)[slots<M>::state_count][tile_width], T (&gacc)[slots<M>::parameter_count + 1][tile_width],
+    const std::array<const T*, slots<M>::parameter_count>& param, T dt, const Policy& policy) {
+  using S = slots<M>;
+  env<M, T, Policy> e;
+  e.rules = policy;
+  for (std::size_t s = 0; s < S::state_count; ++s) e.values[s] = sb[s][j];
+  for (std::size_t q = 0; q < S::parameter_count; ++q) e.values[S::state_count + q] = param[q][n];
+  e.values[S::input_slot] = x[j];
+  e.values[S::dt_slot] = dt;
+  std::array<T, S::count> bar{};
+  for (std::size_t s = 0; s < S::state_count; ++s) bar[s] = lam[s][j] + gs[s][j];
+  bar[output_slot<M>()] += gout[j];
+  backward_step(e, bar);
+  for (std::size_t s = 0; s < S::state_count; ++s) lam[s][j] = bar[s];
+  for (std::size_t q = 0; q < S::parameter_count; ++q) gacc[q][j] += bar[S::state_count + q];
+  gx[j] = bar[S::input_slot];
+}
+
+}  // namespace detail
+
+/// Backward through `steps` steps, from the last to the first, tile by tile (each tile
+/// keeps its λ and parameter-gradient accumulators local while it walks time back).
+template <class M, class T, class Policy>
+void backward_sequence(const population_arrays<M, T>& p, const Policy& policy, std::size_t steps,
+                       const adjoint_arrays<M, T>& a) {
+  constexpr std::size_t S = slots<M>::state_count;
+  constexpr std::size_t P = slots<M>::parameter_count;
+  const std::size_t n = p.neurons;
+  const std::size_t row = p.batch * n;
+  const std::size_t tiles_per_row = (n + tile_width - 1) / tile_width;
+  const std::ptrdiff_t tiles = std::ptrdiff_t(p.batch * tiles_per_row);
+#pragma omp parallel for schedule(static)
+  for (std::ptrdiff_t tile = 0; tile < tiles; ++tile) {
+    const std::size_t b = std::size_t(tile) / tiles_per_row;
+    const std::size_t n0 = (std::size_t(tile) % tiles_per_row) * tile_width;
+    const std::size_t width = std::min(tile_width, n - n0);
+    const std::size_t offset = b * n + n0;
+    alignas(64) T zeros[tile_width] = {};
+    alignas(64) T scratch[tile_width];
+    T lam[S][tile_width];
+    T gacc[P + 1][tile_width] = {};
+    for (std::size_t s = 0; s < S; ++s)
+      for (std::size_t j = 0; j < width; ++j) lam[s][j] = a.lambda[s] ? a.lambda[s][offset + j] : T(0);
+    std::array<const T*, P> param;
+    for (std::size_t q = 0; q < P; ++q) param[q] = p.parameter[q] + n0;
+    for (std::size_t t = steps; t-- > 0;) {
+      const std::size_t at = t * row + offset;
+      std::array<const T*, S> sb, gs;
+      for (std::size_t s = 0; s < S; ++s) {
+        sb[s] = a.states_before[s] + at;
+        gs[s] = a.grad_state[s] ? a.grad_state[s] + at : zeros;
+        if (a.record_lambda[s])
+          for (std::size_t j = 0; j < width; ++j) a.record_lambda[s][at + j] = lam[s][j] + gs[s][j];
+      }
+      const T* x = a.x ? a.x + at : zeros;
+      const T* gout = a.grad_out ? a.grad_out + at : zeros;
+      T* gx = a.grad_x ? a.grad_x + at : scratch;
+#pragma omp simd
+      for (std::size_t j = 0; j < width; ++j)
+        detail::lane_backward<M>(j, j, sb, x, gout, gs, gx, lam, gacc, param, p.dt, policy);
+    }
+    for (std::size_t s = 0; s < S; ++s)
+      if (a.lambda[s]) std::copy_n(lam[s], width, a.lambda[s] + offset);
+    for (std::size_t q = 0; q < P; ++q)
+      if (a.grad_param[q])
+        for (std::size_t j = 0; j < width; ++j) a.grad_param[q][offset + j] += gacc[q][j];
+  }
+}
+
+}  // namespace norn::codegen
