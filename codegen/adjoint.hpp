@@ -129,7 +129,7 @@ struct adjoint_arrays {
   std::array<const T*, S> grad_state{};     ///< dL/d(state s after step t), direct terms
   std::array<T*, S> lambda{};               ///< [B·N]: in, λ after the last step; out, λ before step 0
   T* grad_x = nullptr;                      ///< out: dL/dx_t
-  std::array<T*, P> grad_param{};           ///< [B·N]: += dL/dθ summed over steps, per batch entry
+  std::array<T*, P> grad_param{};           ///< [B·N]: dL/dθ summed over steps, per batch entry (added to)
   std::array<T*, S> record_lambda{};        ///< out: λ of state s after step t (adjoint traces)
 };
 
@@ -179,7 +179,12 @@ void backward_sequence(const population_arrays<M, T>& p, const Policy& policy, s
     alignas(64) T zeros[tile_width] = {};
     alignas(64) T scratch[tile_width];
     T lam[S][tile_width];
+    // continuing the caller's sums (rather than adding a fresh sum to them) keeps the order
+    // of additions, so a backward split into segments gives the same bits as one pass
     T gacc[P + 1][tile_width] = {};
+    for (std::size_t q = 0; q < P; ++q)
+      if (a.grad_param[q])
+        for (std::size_t j = 0; j < width; ++j) gacc[q][j] = a.grad_param[q][offset + j];
     for (std::size_t s = 0; s < S; ++s)
       for (std::size_t j = 0; j < width; ++j) lam[s][j] = a.lambda[s] ? a.lambda[s][offset + j] : T(0);
     std::array<const T*, P> param;
@@ -204,7 +209,7 @@ void backward_sequence(const population_arrays<M, T>& p, const Policy& policy, s
       if (a.lambda[s]) std::copy_n(lam[s], width, a.lambda[s] + offset);
     for (std::size_t q = 0; q < P; ++q)
       if (a.grad_param[q])
-        for (std::size_t j = 0; j < width; ++j) a.grad_param[q][offset + j] += gacc[q][j];
+        std::copy_n(gacc[q], width, a.grad_param[q] + offset);
   }
 }
 

@@ -24,6 +24,18 @@ class simulator {
   /// for each state with a non-empty span, that state after every step.
   virtual void run(std::size_t steps, std::span<const float> x, std::span<float> out,
                    const std::vector<std::span<float>>& record) = 0;
+
+  /// As run(), keeping what backward() needs (checkpoints every `interval` steps).
+  virtual void run_for_gradients(std::size_t steps, std::span<const float> x, std::span<float> out,
+                                 const std::vector<std::span<float>>& record, std::size_t interval = 1) = 0;
+  /// The backward of the last run_for_gradients(): given dL/d(output) and dL/d(states)
+  /// (spans may be empty), writes λ traces per state, dL/dx and dL/dθ per neuron.
+  virtual void backward(const spike_gradient& rule, std::span<const float> grad_out,
+                        const std::vector<std::span<const float>>& grad_state,
+                        const std::vector<std::span<float>>& record_lambda, std::span<float> grad_x,
+                        const std::vector<std::span<float>>& grad_param) = 0;
+  /// Bytes the last run_for_gradients() kept.
+  virtual std::size_t kept_bytes() const = 0;
 };
 
 /// A model as a `norn` binary knows it.
@@ -67,8 +79,39 @@ class simulator_of final : public simulator {
     }
   }
 
+ void run_for_gradients(std::size_t steps, std::span<const float> x, std::span<float> out,
+                         const std::vector<std::span<float>>& record, std::size_t interval) override {
+    if constexpr (std::is_same_v<T, float>) {
+      constexpr std::size_t S = population<M, T>::state_count;
+      std::array<std::span<float>, S> rec{};
+      std::copy(record.begin(), record.end(), rec.begin());
+      x_.assign(x.begin(), x.end());
+      pop_.forward(steps, x_, out, tape_, interval, rec);
+    } else {
+      fail("norn: gradients are computed in float precision; drop --double");
+    }
+  }
+  void backward(const spike_gradient& rule, std::span<const float> grad_out,
+                const std::vector<std::span<const float>>& grad_state, const std::vector<std::span<float>>& record_lambda,
+                std::span<float> grad_x, const std::vector<std::span<float>>& grad_param) override {
+    if constexpr (std::is_same_v<T, float>) {
+      constexpr std::size_t S = population<M, T>::state_count, P = population<M, T>::parameter_count;
+      gradient_io<float, S, P> io;
+      io.grad_out = grad_out;
+      for (std::size_t s = 0; s < S && s < grad_state.size(); ++s) io.grad_state[s] = grad_state[s];
+      for (std::size_t s = 0; s < S && s < record_lambda.size(); ++s) io.record_lambda[s] = record_lambda[s];
+      for (std::size_t q = 0; q < P && q < grad_param.size(); ++q) io.grad_param[q] = grad_param[q];
+      io.grad_x = grad_x;
+      pop_.gradient_rule() = rule;
+      pop_.backward(tape_, x_, io);
+    }
+  }
+  std::size_t kept_bytes() const override { return tape_.bytes(); }
+
  private:
   population<M, T> pop_;
+  tape<T, population<M, T>::state_count> tape_;
+  std::vector<T> x_;
 };
 }  // namespace detail
 

@@ -8,6 +8,7 @@
 #include <runtime/npy.hpp>
 #include <runtime/output_set.hpp>
 #include <runtime/plot.hpp>
+#include <runtime/spike_losses.hpp>
 
 #include <fmt/core.h>
 
@@ -35,7 +36,50 @@ struct simulate_options {
   std::string out;
   bool plot = false;
   bool double_precision = false;
+  // gradients
+  std::string loss;
+  std::string surrogate = "default";
+  std::optional<double> alpha;
+  bool detach_reset = false;
+  std::vector<std::string> record_adjoint;
+  std::size_t checkpoint_every = 1;
 };
+
+/// A parsed --loss: "spike-count=K" or "spike-times=T1,T2,...".
+struct loss_spec {
+  enum { none, spike_count, spike_times } kind = none;
+  double target = 0;
+  std::vector<std::size_t> times;
+};
+
+loss_spec parse_loss(const std::string& text, std::size_t steps) {
+  loss_spec spec;
+  if (text.empty()) return spec;
+  const auto eq = text.find('=');
+  const std::string name = text.substr(0, eq), value = eq == std::string::npos ? "" : text.substr(eq + 1);
+  if (name == "spike-count") {
+    spec.kind = loss_spec::spike_count;
+    spec.target = parse_number(value, "--loss spike-count");
+    return spec;
+  }
+  if (name == "spike-times") {
+    spec.kind = loss_spec::spike_times;
+    std::size_t start = 0;
+    while (start <= value.size()) {
+      const auto comma = value.find(',', start);
+      const std::string item = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      const double t = parse_number(item, "--loss spike-times");
+      if (t < 0 || t != std::floor(t) || t >= double(steps))
+        fail("norn: --loss spike-times takes step indices in [0, {}), got '{}'", steps, item);
+      spec.times.push_back(std::size_t(t));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+    return spec;
+  }
+  fail("norn: unknown --loss '{}' (losses: spike-count=K, spike-times=T1,T2,...)", text);
+
+}
 
 /// The input [steps × neurons], from whichever source the user chose.
 std::vector<float> make_input(const simulate_options& o) {
@@ -162,6 +206,34 @@ void simulate(const simulate_options& o, std::span<const model_entry> models) {
   }
   if (std::filesystem::exists(o.out) && !std::filesystem::is_directory(o.out))
     fail("norn: --out {} exists and is not a directory", o.out);
+  // gradients: a loss turns on the backward and the adjoint recordings
+  const loss_spec loss = parse_loss(o.loss, o.steps);
+  spike_gradient rule;
+  rule.surrogate = parse_surrogate(o.surrogate);
+  rule.alpha = o.alpha;
+  rule.detach_reset = o.detach_reset;
+  if (o.alpha && !(*o.alpha > 0)) fail("norn: --alpha must be positive, got {}", *o.alpha);
+  if (o.checkpoint_every == 0) fail("norn: --checkpoint-every must be at least 1");
+  const bool gradients = loss.kind != loss_spec::none;
+  if (!gradients && (!o.record_adjoint.empty() || o.surrogate != "default" || o.alpha || o.detach_reset))
+    fail("norn: --record-adjoint, --surrogate, --alpha and --detach-reset need a --loss");
+  if (gradients && !info.spiking) fail("norn: --loss {} needs a spiking model; '{}' has no spikes", o.loss, info.name);
+  if (gradients && o.double_precision) fail("norn: gradients are computed in float precision; drop --double");
+  std::vector<std::size_t> adjoint;
+  if (gradients) {
+    if (o.record_adjoint.empty())
+      for (std::size_t s = 0; s < info.states.size(); ++s) adjoint.push_back(s);
+    for (const auto& name : o.record_adjoint) {
+      auto k = info.state_index(name);
+      if (!k) fail("norn: model '{}' has no state '{}' to record the adjoint of (states: {})", info.name, name, info.state_names());
+      adjoint.push_back(*k);
+    }
+  }
+  std::optional<std::size_t> voltage;
+  for (const char* name : {"v", "mem"})
+    if (!voltage) voltage = info.state_index(name);
+  if (loss.kind == loss_spec::spike_times && !voltage)
+    fail("norn: --loss spike-times needs a voltage state named v or mem; '{}' has {}", info.name, info.state_names());
   const std::vector<float> x = make_input(o);
 
   auto sim = entry.make(o.neurons, 1, o.dt, o.double_precision);
@@ -171,12 +243,45 @@ void simulate(const simulate_options& o, std::span<const model_entry> models) {
   std::vector<std::vector<float>> traces(recorded.size(), std::vector<float>(size));
   std::vector<std::span<float>> record(info.states.size());
   for (std::size_t r = 0; r < recorded.size(); ++r) record[recorded[r]] = traces[r];
-  sim->run(o.steps, x, output, record);
+  std::vector<float> v_trace;
+  if (loss.kind == loss_spec::spike_times && record[*voltage].empty()) {
+    v_trace.resize(size);
+    record[*voltage] = v_trace;
+  }
+  if (gradients) sim->run_for_gradients(o.steps, x, output, record, o.checkpoint_every);
+  else sim->run(o.steps, x, output, record);
 
   output_set out(o.out);
   const std::size_t shape[2] = {o.steps, o.neurons};
   for (std::size_t r = 0; r < recorded.size(); ++r) out.npy(info.states[recorded[r]].name + ".npy", traces[r], shape);
   if (info.spiking) out.npy("spikes.npy", output, shape);
+  if (gradients) {
+    std::vector<float> grad_z(size), grad_v;
+    std::vector<std::span<const float>> grad_state(info.states.size());
+    double value = 0;
+    if (loss.kind == loss_spec::spike_count) {
+      value = loss::spike_count(output, o.steps, o.neurons, loss.target, grad_z);
+    } else {
+      grad_v.resize(size);
+      const auto th = threshold_of(info, sets).value_or(1.0);
+      value = loss::spike_times(output, record[*voltage], o.steps, o.neurons, loss.times, 1.1 * th, grad_z, grad_v);
+      grad_state[*voltage] = grad_v;
+    }
+    std::vector<std::vector<float>> lambdas(info.states.size());
+    std::vector<std::span<float>> record_lambda(info.states.size());
+    for (std::size_t s : adjoint) lambdas[s].resize(size), record_lambda[s] = lambdas[s];
+    std::vector<float> grad_x(size);
+    std::vector<std::vector<float>> grad_param(info.parameters.size(), std::vector<float>(o.neurons));
+    std::vector<std::span<float>> grad_param_spans(grad_param.begin(), grad_param.end());
+    sim->backward(rule, grad_z, grad_state, record_lambda, grad_x, grad_param_spans);
+    for (std::size_t s : adjoint) out.npy("lambda_" + info.states[s].name + ".npy", lambdas[s], shape);
+    out.npy("grad_input.npy", grad_x, shape);
+    const std::size_t pshape[1] = {o.neurons};
+    for (std::size_t q = 0; q < info.parameters.size(); ++q)
+      out.npy("grad_" + info.parameters[q].name + ".npy", grad_param[q], pshape);
+    fmt::print("loss {:.6g}\nkept {} bytes for the backward ({:.3g} bytes per neuron-step)\n", value, sim->kept_bytes(),
+               double(sim->kept_bytes()) / double(size));
+  }
   if (o.plot) write_plots(out, o, info, sets, recorded, traces, output, x);
   out.commit();
 }
@@ -201,6 +306,16 @@ action add_simulate(CLI::App& app, std::span<const model_entry> models) {
   cmd->add_option("--out", o->out, "Output directory")->required();
   cmd->add_flag("--plot", o->plot, "Also write traces.png, raster.png and spike_counts.png");
   cmd->add_flag("--double", o->double_precision, "Compute in double precision (files stay float32)");
+  cmd->add_option("--loss", o->loss,
+                  "Run the backward of a loss: spike-count=K (Σ|count − K|) or spike-times=T1,T2,... "
+                  "(voltage pulled to 1.1·threshold at those steps, count to their number)");
+  cmd->add_option("--record-adjoint", o->record_adjoint, "States whose adjoint λ to record (default: all)")->delimiter(',');
+  cmd->add_option("--surrogate", o->surrogate,
+                  "Surrogate gradient: default, superspike, fast_sigmoid, arctan, triangle, straight_through, heaviside");
+  cmd->add_option("--alpha", o->alpha, "Width parameter of the surrogate (default: the surrogate's)");
+  cmd->add_flag("--detach-reset", o->detach_reset, "Do not differentiate the reset through the spike");
+  cmd->add_option("--checkpoint-every", o->checkpoint_every,
+                  "Keep the state every K steps only and recompute in the backward")->capture_default_str();
   return [o, cmd, models] {
     if (cmd->parsed()) simulate(*o, models);
   };

@@ -5,6 +5,7 @@
 #include <models/lif.hpp>
 #include <runtime/encoders.hpp>
 #include <runtime/npy.hpp>
+#include <runtime/spike_losses.hpp>
 #include <support.hpp>
 
 using namespace norn;
@@ -133,4 +134,60 @@ TEST_CASE("models: lists every built-in model with its parameters and defaults")
   CHECK_THAT(one.out, Catch::Contains("tau_adapt_inv"));
   CHECK_FALSE(Catch::Contains("izhikevich").match(one.out));
   CHECK(run_norn("models nope").code == 2);
+}
+
+TEST_CASE("simulate --loss: adjoint traces, input and parameter gradients as files") {
+  const auto dir = test::scratch("sim_adjoint");
+  const auto r = run_norn(fmt::format("simulate --model lif --neurons 2 --steps 300 --input-bernoulli 0.3 --weight 2 "
+                                      "--seed 1 --loss spike-count=6 --record-adjoint v,i --out {}", dir.string()));
+  REQUIRE(r.code == 0);
+  CHECK_THAT(r.out, Catch::Contains("kept 4816 bytes for the backward"));  // (300 + 1) steps × 2 neurons × 2 states × 4 bytes
+  for (const char* name : {"lambda_v.npy", "lambda_i.npy", "grad_input.npy"})
+    CHECK(npy::read(dir / name).shape == std::vector<std::size_t>{300, 2});
+  CHECK(npy::read(dir / "grad_tau_mem_inv.npy").shape == std::vector<std::size_t>{2});
+  // the same backward through the library
+  population<models::lif> p(2);
+  const auto x = bernoulli_spikes(300, 2, 0.3, 2.0, 1);
+  std::vector<float> out(600);
+  tape<float, 2> kept;
+  p.forward(300, x, out, kept);
+  std::vector<float> gz(600), lv(600), li(600), gx(600);
+  const double loss = loss::spike_count(out, 300, 2, 6.0, gz);
+  CHECK_THAT(r.out, Catch::Contains(fmt::format("loss {:.6g}", loss)));
+  gradient_io<float, 2, 5> io;
+  io.grad_out = gz;
+  io.record_lambda = {lv, li};
+  io.grad_x = gx;
+  p.backward(kept, x, io);
+  const auto file = npy::read(dir / "lambda_v.npy");
+  for (std::size_t k = 0; k < 600; ++k) REQUIRE(file.values[k] == lv[k]);
+  double nonzero = 0;
+  for (float v : lv) nonzero += v != 0.0f;
+  CHECK(nonzero > 100);
+}
+
+TEST_CASE("simulate --loss spike-times, surrogates and checkpoints") {
+  const auto dir = test::scratch("sim_times");
+  const std::string base = "simulate --model lif --neurons 1 --steps 200 --input-bernoulli 0.3 --weight 2 --seed 2 ";
+  REQUIRE(run_norn(base + "--loss spike-times=50,120 --surrogate arctan --alpha 3 --checkpoint-every 16 --out " +
+                   (dir / "a").string()).code == 0);
+  REQUIRE(run_norn(base + "--loss spike-times=50,120 --surrogate arctan --alpha 3 --out " + (dir / "b").string()).code == 0);
+  CHECK(test::slurp(dir / "a" / "lambda_v.npy") == test::slurp(dir / "b" / "lambda_v.npy"));
+  const std::pair<std::string, std::string> bad[] = {
+      {base + "--loss spike-times=50,900", "spike-times"},
+      {base + "--loss spike-rate=3", "unknown --loss"},
+      {base + "--loss spike-count=3 --surrogate sigmoidal", "unknown surrogate 'sigmoidal'"},
+      {base + "--surrogate arctan", "need a --loss"},
+      {base + "--loss spike-count=3 --record-adjoint w", "no state 'w'"},
+      {base + "--loss spike-count=3 --alpha -1", "--alpha"},
+      {"simulate --model li --neurons 1 --steps 5 --input-const 1 --loss spike-count=1", "needs a spiking model"},
+  };
+  for (const auto& [args, culprit] : bad) {
+    INFO(args);
+    const auto r = run_norn(args + " --out " + (dir / "bad").string());
+    CHECK(r.code == 2);
+    CHECK(test::line_count(r.err) == 1);
+    CHECK_THAT(r.err, Catch::Contains(culprit));
+    CHECK_FALSE(std::filesystem::exists(dir / "bad"));
+  }
 }
