@@ -275,6 +275,20 @@ void simulate(const simulate_options& o, std::span<const model_entry> models) {
     std::vector<std::span<float>> grad_param_spans(grad_param.begin(), grad_param.end());
     sim->backward(rule, grad_z, grad_state, record_lambda, grad_x, grad_param_spans);
     for (std::size_t s : adjoint) out.npy("lambda_" + info.states[s].name + ".npy", lambdas[s], shape);
+    if (o.plot && !adjoint.empty()) {
+      // λ of neuron 0 over time, as reference tutorial 000 plots λ_v and λ_i
+      std::vector<plot::series> curves;
+      for (std::size_t s : adjoint) {
+        plot::series c{"lambda_" + info.states[s].name, {}, {}};
+        for (std::size_t t = 0; t < o.steps; ++t) {
+          c.x.push_back(double(t + 1) * o.dt * 1e3);
+          c.y.push_back(lambdas[s][t * o.neurons]);
+        }
+        curves.push_back(std::move(c));
+      }
+      plot::lines(out.stage("adjoint.png"), curves,
+                  {fmt::format("{}: adjoint states of neuron 0 (loss {})", info.name, o.loss), "Time [ms]", "adjoint"});
+    }
     out.npy("grad_input.npy", grad_x, shape);
     const std::size_t pshape[1] = {o.neurons};
     for (std::size_t q = 0; q < info.parameters.size(); ++q)
