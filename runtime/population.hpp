@@ -58,8 +58,22 @@ class population {
       : info_(info_of<M>()), neurons_(neurons), batch_(batch), dt_(dt) {
     for (std::size_t q = 0; q < parameter_count; ++q)
       parameters_[q].assign(neurons, T(info_.parameters[q].value));
+    for (std::size_t s = 0; s < state_count; ++s) initial_[s] = info_.states[s].value;
     for (auto& s : states_) s.resize(neurons * batch);
     reset();
+  }
+
+  /// Changes the batch size; states go back to their initial values.
+  void resize_batch(std::size_t batch) {
+    batch_ = batch;
+    for (auto& s : states_) s.resize(neurons_ * batch);
+    reset();
+  }
+
+  /// The value reset() gives a state (its declared initial value unless changed here).
+  void set_initial(std::string_view name, double value) {
+    if (!std::isfinite(value)) fail("norn: the initial value of '{}' must be finite", name);
+    initial_[state_index(name)] = value;
   }
 
   const model_info& info() const { return info_; }
@@ -83,11 +97,12 @@ class population {
     std::copy(per_neuron.begin(), per_neuron.end(), p.begin());
   }
   std::span<const T> parameter(std::string_view name) const { return parameters_[parameter_index(name)]; }
+  std::span<T> parameter(std::size_t q) { return parameters_[q]; }
 
   /// Puts every state back to its declared initial value.
   void reset() {
     for (std::size_t s = 0; s < state_count; ++s)
-      std::fill(states_[s].begin(), states_[s].end(), T(info_.states[s].value));
+      std::fill(states_[s].begin(), states_[s].end(), T(initial_[s]));
   }
   std::span<T> state(std::string_view name) { return states_[state_index(name)]; }
   std::span<const T> state(std::string_view name) const { return states_[state_index(name)]; }
@@ -236,6 +251,8 @@ class population {
   }
 
  private:
+
+ public:
   std::size_t parameter_index(std::string_view name) const {
     if (auto k = info_.parameter_index(name)) return *k;
     fail("norn: model '{}' has no parameter '{}' (parameters: {})", info_.name, name, info_.parameter_names());
@@ -245,12 +262,14 @@ class population {
     fail("norn: model '{}' has no state '{}' (states: {})", info_.name, name, info_.state_names());
   }
 
+ private:
   model_info info_;
   std::size_t neurons_;
   std::size_t batch_;
   double dt_;
   std::array<std::vector<T>, state_count> states_;
   std::array<std::vector<T>, parameter_count> parameters_;
+  std::array<double, state_count> initial_{};
   spike_gradient gradient_;
 };
 

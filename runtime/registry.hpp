@@ -3,6 +3,7 @@
 /// data and makes type-erased simulators of it (float or double). The built-in models
 /// come from `builtin_models()`; a model binary adds its own (see cmake/NornModel.cmake).
 
+#include <runtime/layers/population_layer.hpp>
 #include <runtime/model_info.hpp>
 #include <runtime/population.hpp>
 
@@ -43,6 +44,8 @@ struct model_entry {
   model_info info;
   std::unique_ptr<simulator> (*make)(std::size_t neurons, std::size_t batch, double dt,
                                      bool double_precision);
+  /// A population of the model as a network layer (recurrent if the options say so).
+  std::unique_ptr<layer> (*make_layer)(const population_options& options);
 };
 
 namespace detail {
@@ -122,6 +125,10 @@ model_entry entry_of() {
                            bool double_precision) -> std::unique_ptr<simulator> {
             if (double_precision) return std::make_unique<detail::simulator_of<M, double>>(neurons, batch, dt);
             return std::make_unique<detail::simulator_of<M, float>>(neurons, batch, dt);
+          },
+          [](const population_options& o) -> std::unique_ptr<layer> {
+            if (o.recurrent) return std::make_unique<recurrent_population_layer<M>>(o);
+            return std::make_unique<population_layer<M>>(o);
           }};
 }
 

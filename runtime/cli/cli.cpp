@@ -38,6 +38,7 @@ int run(int argc, char** argv, std::span<const model_entry> models) {
   app.set_help_all_flag("--help-all", "Show help for every subcommand");
   std::vector<action> actions;
   actions.push_back(add_simulate(app, models));
+  actions.push_back(add_train(app, models));
   actions.push_back(add_models(app, models));
   if (argc > 1 && argv[1][0] != '-') {
     std::string known;

@@ -15,6 +15,8 @@ using action = std::function<void()>;
 
 /// `norn simulate`
 action add_simulate(CLI::App& app, std::span<const model_entry> models);
+/// `norn train`
+action add_train(CLI::App& app, std::span<const model_entry> models);
 /// `norn models`
 action add_models(CLI::App& app, std::span<const model_entry> models);
 

@@ -1,0 +1,42 @@
+#include <runtime/network.hpp>
+
+#include <runtime/errors.hpp>
+
+namespace norn {
+
+const sequence& network::forward(const sequence& x, bool keep) {
+  if (layers_.empty()) fail("norn: the network has no layers");
+  activations_.resize(layers_.size());
+  const sequence* in = &x;
+  for (std::size_t k = 0; k < layers_.size(); ++k) {
+    layers_[k]->forward(*in, activations_[k], keep);
+    in = &activations_[k];
+  }
+  return activations_.back();
+}
+
+void network::backward(const sequence& dy, sequence* dx) {
+  sequence grad = dy, next;
+  for (std::size_t k = layers_.size(); k-- > 0;) {
+    const bool need_input_grad = k > 0 || dx;
+    layers_[k]->backward(grad, need_input_grad ? &next : nullptr);
+    if (need_input_grad) std::swap(grad, next);
+  }
+  if (dx) *dx = std::move(grad);
+}
+
+std::vector<parameter_ref> network::parameters() {
+  std::vector<parameter_ref> all;
+  for (std::size_t k = 0; k < layers_.size(); ++k)
+    for (auto p : layers_[k]->parameters()) {
+      p.name = std::to_string(k) + "." + p.name;
+      all.push_back(std::move(p));
+    }
+  return all;
+}
+
+void network::zero_grad() {
+  for (auto& l : layers_) l->zero_grad();
+}
+
+}  // namespace norn

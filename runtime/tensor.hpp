@@ -1,0 +1,38 @@
+#pragma once
+/// Dense arrays of the runtime. A sequence of T steps over a batch of B holds its values
+/// as a row-major matrix of T·B rows (row t·B + b is step t of batch entry b), the layout
+/// the neuron kernels use ([T][B·N]), so a feed-forward layer processes a whole sequence
+/// with one GEMM over T·B rows.
+
+#include <Eigen/Core>
+
+#include <cstddef>
+#include <span>
+
+namespace norn {
+
+/// Row-major float matrix (Eigen).
+using matrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+/// Float vector (Eigen).
+using vector = Eigen::VectorXf;
+
+/// T steps × B batch entries × F features, stored as a (T·B) × F matrix.
+struct sequence {
+  std::size_t steps = 0;
+  std::size_t batch = 0;
+  matrix values;
+
+  sequence() = default;
+  sequence(std::size_t t, std::size_t b, std::size_t features)
+      : steps(t), batch(b), values(matrix::Zero(Eigen::Index(t * b), Eigen::Index(features))) {}
+
+  std::size_t features() const { return std::size_t(values.cols()); }
+  std::size_t size() const { return std::size_t(values.size()); }
+  std::span<float> span() { return {values.data(), size()}; }
+  std::span<const float> span() const { return {values.data(), size()}; }
+  /// Row of step t, batch entry b.
+  auto row(std::size_t t, std::size_t b) { return values.row(Eigen::Index(t * batch + b)); }
+  auto row(std::size_t t, std::size_t b) const { return values.row(Eigen::Index(t * batch + b)); }
+};
+
+}  // namespace norn
