@@ -262,7 +262,7 @@ std::vector<epoch_metrics> train(network& net, const loss_function& loss, optimi
       seen += batches[k].size();
       if (tty) {
         const int width = 30, done = int(double(k + 1) / double(batches.size()) * width);
-        std::fprintf(stderr, "\repoch %zu/%zu [%s%s] %zu/%zu loss %.5g", epoch + 1, c.epochs, std::string(std::size_t(done), '#').c_str(),
+        std::fprintf(stderr, "\r\033[Kepoch %zu/%zu [%s%s] %zu/%zu loss %.5g", epoch + 1, c.epochs, std::string(std::size_t(done), '#').c_str(),
                      std::string(std::size_t(width - done), '.').c_str(), k + 1, batches.size(), r.value);
         if (has_accuracy) std::fprintf(stderr, " acc %.3f", double(correct) / double(seen));
         std::fflush(stderr);
