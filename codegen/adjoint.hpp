@@ -30,11 +30,11 @@
 
 namespace norn::codegen {
 
-/// How spikes differentiate: the surrogate, its width, and whether resets pass gradient.
-template <class Surrogate>
-struct spike_policy {
-  using surrogate = Surrogate;
-  double alpha = Surrogate::default_alpha;
+/// The run-time values derivative expressions read: the surrogate's width and whether the
+/// reset passes gradient. Evaluation depends on these values only, not on the surrogate's
+/// type, so expressions shared by all surrogates are compiled once.
+struct surrogate_values {
+  double alpha = 1.0;
   double reset_grad = 1.0;  ///< 1: through the reset (Norse); 0: detached (snnTorch)
 
   template <class S>
@@ -42,6 +42,14 @@ struct spike_policy {
     if constexpr (S::name.view() == "alpha") return alpha;
     else return reset_grad;
   }
+};
+
+/// How spikes differentiate: the surrogate (a type: its g(u) is part of the derived
+/// expressions), its width, and whether resets pass gradient.
+template <class Surrogate>
+struct spike_policy : surrogate_values {
+  using surrogate = Surrogate;
+  spike_policy() : surrogate_values{Surrogate::default_alpha, 1.0} {}
 };
 
 /// The surrogate a model declares (`static constexpr auto surrogate = ...`), else SuperSpike.
@@ -98,14 +106,13 @@ inline void backward_phase(lowered_phase<A...>, const Env& before, Bar& bar) {
 
 }  // namespace detail
 
-/// One step's adjoint for one neuron. `e` holds the values before the step (states,
-/// parameters, input, dt); `bar` holds on entry the adjoints after the step (states, and
-/// the output slot), and on exit the adjoints before it: states (λ), parameters (this
-/// step's contribution), the input.
-template <class Env>
+/// One step's adjoint for one neuron, spikes differentiated through surrogate Sg. `e` holds
+/// the values before the step (states, parameters, input, dt); `bar` holds on entry the
+/// adjoints after the step (states, and the output slot), and on exit the adjoints before
+/// it: states (λ), parameters (this step's contribution), the input.
+template <class Sg, class Env>
 inline void backward_step(Env e, std::array<typename Env::value_type, Env::slot_table::count>& bar) {
   using M = typename Env::model_type;
-  using Sg = typename std::remove_cvref_t<decltype(e.policy())>::surrogate;
   constexpr auto steps = lowered_step<M>;
   constexpr std::size_t P = decltype(hana::length(steps))::value;
   std::array<Env, P> before;
@@ -142,7 +149,7 @@ template <class M, class T, class Policy>
     T (&lam)[slots<M>::state_count][tile_width], T (&gacc)[slots<M>::parameter_count + 1][tile_width],
     const std::array<const T*, slots<M>::parameter_count>& param, T dt, const Policy& policy) {
   using S = slots<M>;
-  env<M, T, Policy> e;
+  env<M, T, surrogate_values> e;
   e.rules = policy;
   for (std::size_t s = 0; s < S::state_count; ++s) e.values[s] = sb[s][j];
   for (std::size_t q = 0; q < S::parameter_count; ++q) e.values[S::state_count + q] = param[q][n];
@@ -151,7 +158,7 @@ template <class M, class T, class Policy>
   std::array<T, S::count> bar{};
   for (std::size_t s = 0; s < S::state_count; ++s) bar[s] = lam[s][j] + gs[s][j];
   bar[output_slot<M>()] += gout[j];
-  backward_step(e, bar);
+  backward_step<typename Policy::surrogate>(e, bar);
   for (std::size_t s = 0; s < S::state_count; ++s) lam[s][j] = bar[s];
   for (std::size_t q = 0; q < S::parameter_count; ++q) gacc[q][j] += bar[S::state_count + q];
   gx[j] = bar[S::input_slot];

@@ -14,7 +14,7 @@
 #include <runtime/plot.hpp>
 #include <runtime/trainer.hpp>
 
-#include <CLI/CLI.hpp>
+#include <example_args.hpp>
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
@@ -23,12 +23,9 @@
 using namespace norn;
 
 int main(int argc, char** argv) try {
-  std::string out = "results/odd_firing";
-  std::uint64_t seed = 0;
-  CLI::App app{"Reference tutorial 001: odd-firing network with and without trained tau_mem_inv"};
-  app.add_option("--out", out, "Output directory");
-  app.add_option("--seed", seed, "Seed of the initial weights");
-  CLI11_PARSE(app, argc, argv);
+  const auto args = examples::args::parse(argc, argv, "results/odd_firing", "Reference tutorial 001: odd-firing network with and without trained tau_mem_inv");
+  const std::string out = args.out;
+  const std::uint64_t seed = args.seed;
 
   // data: 20 samples of 32 steps of constant input 1 on 100 features; targets: the pattern
   // 0 0 0 0 1 repeated over the 100 outputs at every step

@@ -15,7 +15,7 @@
 #include <runtime/population.hpp>
 #include <runtime/spike_losses.hpp>
 
-#include <CLI/CLI.hpp>
+#include <example_args.hpp>
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
@@ -81,14 +81,10 @@ plot::series trace(const std::string& label, const std::vector<float>& values) {
 }  // namespace
 
 int main(int argc, char** argv) try {
-  std::string out = "results/single_neuron";
-  std::uint64_t seed = 0;
-  std::size_t epochs = 100;
-  CLI::App app{"Reference tutorial 000: a single neuron learns a spike count and spike times"};
-  app.add_option("--out", out, "Output directory");
-  app.add_option("--seed", seed, "Seed of the input spikes and initial weights");
-  app.add_option("--epochs", epochs, "Maximum number of gradient steps per experiment");
-  CLI11_PARSE(app, argc, argv);
+  const auto args = examples::args::parse(argc, argv, "results/single_neuron", "Reference tutorial 000: a single neuron learns a spike count and spike times");
+  const std::string out = args.out;
+  const std::uint64_t seed = args.seed;
+  const std::size_t epochs = args.epochs.value_or(100);
   const std::filesystem::path dir = out;
   std::filesystem::create_directories(dir);
   nlohmann::json summary;

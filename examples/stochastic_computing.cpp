@@ -19,7 +19,7 @@
 #include <runtime/plot.hpp>
 #include <runtime/registry.hpp>
 
-#include <CLI/CLI.hpp>
+#include <example_args.hpp>
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
@@ -68,14 +68,10 @@ sequence refractory(const sequence& rho) {
 }  // namespace
 
 int main(int argc, char** argv) try {
-  std::string out = "results/stochastic_computing";
-  std::uint64_t seed = 0;
-  std::size_t epochs = 40;
-  CLI::App app{"Reference tutorial 004: stochastic computing with refractory neurons"};
-  app.add_option("--out", out, "Output directory");
-  app.add_option("--seed", seed, "Seed");
-  app.add_option("--epochs", epochs, "Training epochs");
-  CLI11_PARSE(app, argc, argv);
+  const auto args = examples::args::parse(argc, argv, "results/stochastic_computing", "Reference tutorial 004: stochastic computing with refractory neurons");
+  const std::string out = args.out;
+  const std::uint64_t seed = args.seed;
+  const std::size_t epochs = args.epochs.value_or(40);
   const std::filesystem::path dir = out;
   std::filesystem::create_directories(dir);
   const std::array<std::size_t, 3> units{0, 1, 2};

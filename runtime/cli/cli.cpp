@@ -1,6 +1,8 @@
 #include <runtime/cli/cli.hpp>
 
 #include <runtime/cli/commands.hpp>
+
+#include <CLI/CLI.hpp>
 #include <runtime/errors.hpp>
 
 #include <fmt/core.h>
@@ -10,6 +12,75 @@
 #include <exception>
 
 namespace norn::cli {
+
+namespace {
+
+using action = std::function<void()>;
+
+action add_simulate(CLI::App& app, std::span<const model_entry> models) {
+  auto o = std::make_shared<simulate_options>();
+  auto* cmd = app.add_subcommand("simulate", "Simulate a population of one model and record it");
+  cmd->add_option("--model", o->model, "Model name (see `norn models`)")->required();
+  cmd->add_option("--set", o->sets, "Set a parameter for every neuron: PARAM=VALUE (repeatable)");
+  cmd->add_option("--neurons", o->neurons, "Number of neurons N")->required();
+  cmd->add_option("--steps", o->steps, "Number of time steps T")->required();
+  cmd->add_option("--dt", o->dt, "Time step in seconds")->capture_default_str();
+  cmd->add_option("--input", o->input_file, "Input currents: .npy float array of shape [T, N]");
+  cmd->add_option("--input-const", o->input_const, "Constant input current X for every neuron and step");
+  cmd->add_option("--input-bernoulli", o->input_bernoulli,
+                  "Random spike input: each neuron and step receives a spike with probability P");
+  cmd->add_option("--weight", o->weight, "Height of each Bernoulli input spike")->capture_default_str();
+  cmd->add_option("--seed", o->seed, "Seed of the random input")->capture_default_str();
+  cmd->add_option("--record", o->record, "States to record, e.g. v,i (default: all)")->delimiter(',');
+  cmd->add_option("--out", o->out, "Output directory")->required();
+  cmd->add_flag("--plot", o->plot, "Also write traces.png, raster.png and spike_counts.png");
+  cmd->add_flag("--double", o->double_precision, "Compute in double precision (files stay float32)");
+  cmd->add_option("--loss", o->loss,
+                  "Run the backward of a loss: spike-count=K (Σ|count − K|) or spike-times=T1,T2,... "
+                  "(voltage pulled to 1.1·threshold at those steps, count to their number)");
+  cmd->add_option("--record-adjoint", o->record_adjoint, "States whose adjoint λ to record (default: all)")->delimiter(',');
+  cmd->add_option("--surrogate", o->surrogate,
+                  "Surrogate gradient: default, superspike, fast_sigmoid, arctan, triangle, straight_through, heaviside");
+  cmd->add_option("--alpha", o->alpha, "Width parameter of the surrogate (default: the surrogate's)");
+  cmd->add_flag("--detach-reset", o->detach_reset, "Do not differentiate the reset through the spike");
+  cmd->add_option("--checkpoint-every", o->checkpoint_every,
+                  "Keep the state every K steps only and recompute in the backward")->capture_default_str();
+  return [o, cmd, models] {
+    if (cmd->parsed()) simulate(*o, models);
+  };
+}
+
+action add_train(CLI::App& app, std::span<const model_entry> models) {
+  auto o = std::make_shared<train_options>();
+  auto* cmd = app.add_subcommand("train", "Train a network described by a JSON configuration");
+  cmd->add_option("config", o->config, "Configuration (JSON)")->required();
+  cmd->add_option("--data", o->data, "Inputs: .npy float array [samples, steps, features]");
+  cmd->add_option("--targets", o->targets,
+                  "Targets: [samples, steps, outputs] (mse), [samples] labels (cross_entropy), [samples, outputs] (spike_count)");
+  cmd->add_option("--init", o->init, "Read initial parameters <name>.npy from this directory");
+  cmd->add_option("--epochs", o->epochs, "Override the configuration's epochs (0 with --dump-gradients: stop after)");
+  cmd->add_option("--dump-gradients", o->dump_gradients,
+                  "Write the gradient of the loss on the first batch, before any update, as <name>.npy");
+  cmd->add_option("--checkpoint", o->checkpoint, "Write checkpoints (atomically) into this directory");
+  cmd->add_option("--resume", o->resume, "Continue from a checkpoint directory");
+  cmd->add_option("--seed", o->seed, "Override the configuration's seed");
+  cmd->add_option("--out", o->out, "Write final parameters, metrics.csv, batches.csv and loss.png here");
+  cmd->add_flag("--quiet", o->quiet, "No progress output");
+  return [o, cmd, models] {
+    if (cmd->parsed()) train_command(*o, models);
+  };
+}
+
+action add_models(CLI::App& app, std::span<const model_entry> models) {
+  auto* cmd = app.add_subcommand("models", "List the models with their states and parameters");
+  auto name = std::make_shared<std::string>();
+  cmd->add_option("name", *name, "Show only this model");
+  return [cmd, name, models] {
+    if (cmd->parsed()) list_models(*name, models);
+  };
+}
+
+}  // namespace
 
 std::pair<std::string, double> parse_assignment(const std::string& text, const char* option) {
   const auto eq = text.find('=');

@@ -1,24 +1,61 @@
 #pragma once
-/// The subcommands of `norn`: each registers its options on the CLI11 app and returns the
-/// action to run once the command line is parsed.
+/// The subcommands of `norn`: their options and what they run. The command-line parsing
+/// itself (CLI11) lives in cli.cpp only, so that its heavy header is compiled once.
 
 #include <runtime/registry.hpp>
 
-#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include <functional>
 #include <span>
 
 namespace norn::cli {
 
-using action = std::function<void()>;
+/// `norn simulate`'s options (see DESIGN.md).
+struct simulate_options {
+  std::string model;
+  std::vector<std::string> sets;
+  std::size_t neurons = 0;
+  std::size_t steps = 0;
+  double dt = 0.001;
+  std::string input_file;
+  std::optional<double> input_const;
+  std::optional<double> input_bernoulli;
+  double weight = 1.0;
+  std::uint64_t seed = 0;
+  std::vector<std::string> record;
+  std::string out;
+  bool plot = false;
+  bool double_precision = false;
+  // gradients
+  std::string loss;
+  std::string surrogate = "default";
+  std::optional<double> alpha;
+  bool detach_reset = false;
+  std::vector<std::string> record_adjoint;
+  std::size_t checkpoint_every = 1;
+};
 
-/// `norn simulate`
-action add_simulate(CLI::App& app, std::span<const model_entry> models);
-/// `norn train`
-action add_train(CLI::App& app, std::span<const model_entry> models);
-/// `norn models`
-action add_models(CLI::App& app, std::span<const model_entry> models);
+/// Runs `norn simulate`.
+void simulate(const simulate_options& o, std::span<const model_entry> models);
+
+/// `norn train`'s options (see DESIGN.md).
+struct train_options {
+  std::string config;
+  std::string data, targets, init, dump_gradients, checkpoint, resume, out;
+  std::optional<std::size_t> epochs;
+  std::optional<std::uint64_t> seed;
+  bool quiet = false;
+};
+
+/// Runs `norn train`.
+void train_command(const train_options& o, std::span<const model_entry> models);
+
+/// Prints one model (or all, when `name` is empty), as `norn models` does.
+void list_models(const std::string& name, std::span<const model_entry> models);
 
 /// "name=value" → (name, value); throws bad_input naming the option on malformed text.
 std::pair<std::string, double> parse_assignment(const std::string& text, const char* option);

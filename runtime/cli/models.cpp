@@ -21,21 +21,15 @@ void print_model(const model_info& m) {
 }
 }  // namespace
 
-action add_models(CLI::App& app, std::span<const model_entry> models) {
-  auto* cmd = app.add_subcommand("models", "List the models with their states and parameters");
-  auto name = std::make_shared<std::string>();
-  cmd->add_option("name", *name, "Show only this model");
-  return [cmd, name, models] {
-    if (!cmd->parsed()) return;
-    if (!name->empty()) {
-      print_model(find_model(models, *name).info);
-      return;
-    }
-    for (std::size_t k = 0; k < models.size(); ++k) {
-      if (k) fmt::print("\n");
-      print_model(models[k].info);
-    }
-  };
+void list_models(const std::string& name, std::span<const model_entry> models) {
+  if (!name.empty()) {
+    print_model(find_model(models, name).info);
+    return;
+  }
+  for (std::size_t k = 0; k < models.size(); ++k) {
+    if (k) fmt::print("\n");
+    print_model(models[k].info);
+  }
 }
 
 }  // namespace norn::cli

@@ -21,29 +21,7 @@ namespace norn::cli {
 
 namespace {
 
-struct simulate_options {
-  std::string model;
-  std::vector<std::string> sets;
-  std::size_t neurons = 0;
-  std::size_t steps = 0;
-  double dt = 0.001;
-  std::string input_file;
-  std::optional<double> input_const;
-  std::optional<double> input_bernoulli;
-  double weight = 1.0;
-  std::uint64_t seed = 0;
-  std::vector<std::string> record;
-  std::string out;
-  bool plot = false;
-  bool double_precision = false;
-  // gradients
-  std::string loss;
-  std::string surrogate = "default";
-  std::optional<double> alpha;
-  bool detach_reset = false;
-  std::vector<std::string> record_adjoint;
-  std::size_t checkpoint_every = 1;
-};
+
 
 /// A parsed --loss: "spike-count=K" or "spike-times=T1,T2,...".
 struct loss_spec {
@@ -180,6 +158,8 @@ void write_plots(output_set& out, const simulate_options& o, const model_info& i
   }
 }
 
+}  // namespace
+
 void simulate(const simulate_options& o, std::span<const model_entry> models) {
   const model_entry& entry = find_model(models, o.model);
   const model_info& info = entry.info;
@@ -298,41 +278,6 @@ void simulate(const simulate_options& o, std::span<const model_entry> models) {
   }
   if (o.plot) write_plots(out, o, info, sets, recorded, traces, output, x);
   out.commit();
-}
-
-}  // namespace
-
-action add_simulate(CLI::App& app, std::span<const model_entry> models) {
-  auto o = std::make_shared<simulate_options>();
-  auto* cmd = app.add_subcommand("simulate", "Simulate a population of one model and record it");
-  cmd->add_option("--model", o->model, "Model name (see `norn models`)")->required();
-  cmd->add_option("--set", o->sets, "Set a parameter for every neuron: PARAM=VALUE (repeatable)");
-  cmd->add_option("--neurons", o->neurons, "Number of neurons N")->required();
-  cmd->add_option("--steps", o->steps, "Number of time steps T")->required();
-  cmd->add_option("--dt", o->dt, "Time step in seconds")->capture_default_str();
-  cmd->add_option("--input", o->input_file, "Input currents: .npy float array of shape [T, N]");
-  cmd->add_option("--input-const", o->input_const, "Constant input current X for every neuron and step");
-  cmd->add_option("--input-bernoulli", o->input_bernoulli,
-                  "Random spike input: each neuron and step receives a spike with probability P");
-  cmd->add_option("--weight", o->weight, "Height of each Bernoulli input spike")->capture_default_str();
-  cmd->add_option("--seed", o->seed, "Seed of the random input")->capture_default_str();
-  cmd->add_option("--record", o->record, "States to record, e.g. v,i (default: all)")->delimiter(',');
-  cmd->add_option("--out", o->out, "Output directory")->required();
-  cmd->add_flag("--plot", o->plot, "Also write traces.png, raster.png and spike_counts.png");
-  cmd->add_flag("--double", o->double_precision, "Compute in double precision (files stay float32)");
-  cmd->add_option("--loss", o->loss,
-                  "Run the backward of a loss: spike-count=K (Σ|count − K|) or spike-times=T1,T2,... "
-                  "(voltage pulled to 1.1·threshold at those steps, count to their number)");
-  cmd->add_option("--record-adjoint", o->record_adjoint, "States whose adjoint λ to record (default: all)")->delimiter(',');
-  cmd->add_option("--surrogate", o->surrogate,
-                  "Surrogate gradient: default, superspike, fast_sigmoid, arctan, triangle, straight_through, heaviside");
-  cmd->add_option("--alpha", o->alpha, "Width parameter of the surrogate (default: the surrogate's)");
-  cmd->add_flag("--detach-reset", o->detach_reset, "Do not differentiate the reset through the spike");
-  cmd->add_option("--checkpoint-every", o->checkpoint_every,
-                  "Keep the state every K steps only and recompute in the backward")->capture_default_str();
-  return [o, cmd, models] {
-    if (cmd->parsed()) simulate(*o, models);
-  };
 }
 
 }  // namespace norn::cli
