@@ -173,16 +173,8 @@ void backward_sequence(const population_arrays<M, T>& p, const Policy& policy, s
                        const adjoint_arrays<M, T>& a) {
   constexpr std::size_t S = slots<M>::state_count;
   constexpr std::size_t P = slots<M>::parameter_count;
-  const std::size_t n = p.neurons;
-  const std::size_t row = p.batch * n;
-  const std::size_t tiles_per_row = (n + tile_width - 1) / tile_width;
-  const std::ptrdiff_t tiles = std::ptrdiff_t(p.batch * tiles_per_row);
-#pragma omp parallel for schedule(static)
-  for (std::ptrdiff_t tile = 0; tile < tiles; ++tile) {
-    const std::size_t b = std::size_t(tile) / tiles_per_row;
-    const std::size_t n0 = (std::size_t(tile) % tiles_per_row) * tile_width;
-    const std::size_t width = std::min(tile_width, n - n0);
-    const std::size_t offset = b * n + n0;
+  const std::size_t row = p.batch * p.neurons;
+  for_each_tile(p.batch, p.neurons, [&](std::size_t, std::size_t n0, std::size_t width, std::size_t offset) {
     alignas(64) T zeros[tile_width] = {};
     alignas(64) T scratch[tile_width];
     T lam[S][tile_width];
@@ -215,9 +207,8 @@ void backward_sequence(const population_arrays<M, T>& p, const Policy& policy, s
     for (std::size_t s = 0; s < S; ++s)
       if (a.lambda[s]) std::copy_n(lam[s], width, a.lambda[s] + offset);
     for (std::size_t q = 0; q < P; ++q)
-      if (a.grad_param[q])
-        std::copy_n(gacc[q], width, a.grad_param[q] + offset);
-  }
+      if (a.grad_param[q]) std::copy_n(gacc[q], width, a.grad_param[q] + offset);
+  });
 }
 
 }  // namespace norn::codegen

@@ -76,6 +76,21 @@ inline void tile_step(const population_arrays<M, T>& p, std::size_t n0, std::siz
 
 }  // namespace detail
 
+/// Calls f(b, n0, width, offset) for every tile of lanes, spread over threads: tile
+/// neurons [n0, n0 + width) of batch entry b, at flat offset b·N + n0. Tiles are fixed by
+/// the shape alone, so each lane's arithmetic is the same for any thread count.
+template <class F>
+void for_each_tile(std::size_t batch, std::size_t neurons, F&& f) {
+  const std::size_t tiles_per_row = (neurons + tile_width - 1) / tile_width;
+  const std::ptrdiff_t tiles = std::ptrdiff_t(batch * tiles_per_row);
+#pragma omp parallel for schedule(static)
+  for (std::ptrdiff_t tile = 0; tile < tiles; ++tile) {
+    const std::size_t b = std::size_t(tile) / tiles_per_row;
+    const std::size_t n0 = (std::size_t(tile) % tiles_per_row) * tile_width;
+    f(b, n0, std::min(tile_width, neurons - n0), b * neurons + n0);
+  }
+}
+
 /// Runs `steps` forward steps. x is [steps][B·N] (or null for no input), out receives the
 /// model's output [steps][B·N] (or null), and record[s], when not null, receives state s
 /// after each step [steps][B·N]. States are updated in place.
@@ -83,16 +98,8 @@ template <class M, class T>
 void forward_sequence(const population_arrays<M, T>& p, std::size_t steps, const T* x, T* out,
                       const std::array<T*, slots<M>::state_count>& record = {}) {
   constexpr std::size_t S = slots<M>::state_count;
-  const std::size_t n = p.neurons;
-  const std::size_t row = p.batch * n;
-  const std::size_t tiles_per_row = (n + tile_width - 1) / tile_width;
-  const std::ptrdiff_t tiles = std::ptrdiff_t(p.batch * tiles_per_row);
-#pragma omp parallel for schedule(static)
-  for (std::ptrdiff_t tile = 0; tile < tiles; ++tile) {
-    const std::size_t b = std::size_t(tile) / tiles_per_row;
-    const std::size_t n0 = (std::size_t(tile) % tiles_per_row) * tile_width;
-    const std::size_t width = std::min(tile_width, n - n0);
-    const std::size_t offset = b * n + n0;
+  const std::size_t row = p.batch * p.neurons;
+  for_each_tile(p.batch, p.neurons, [&](std::size_t, std::size_t n0, std::size_t width, std::size_t offset) {
     T st[S][tile_width];
     for (std::size_t s = 0; s < S; ++s) std::copy_n(p.state[s] + offset, width, st[s]);
     for (std::size_t t = 0; t < steps; ++t) {
@@ -105,7 +112,7 @@ void forward_sequence(const population_arrays<M, T>& p, std::size_t steps, const
         if (record[s]) std::copy_n(st[s], width, record[s] + at);
     }
     for (std::size_t s = 0; s < S; ++s) std::copy_n(st[s], width, p.state[s] + offset);
-  }
+  });
 }
 
 /// One forward step over the whole population: x and out are [B·N].

@@ -100,14 +100,15 @@ class trained_parameters {
 
 }  // namespace detail
 
-/// A feed-forward population of model M: y_t = output of the neurons given input x_t.
+/// What both population layers share: the population, its trained parameters, and the
+/// recorded states and their gradients.
 template <class M>
-class population_layer final : public layer {
+class population_layer_base : public layer {
  public:
   static constexpr std::size_t S = population<M, float>::state_count;
   static constexpr std::size_t P = population<M, float>::parameter_count;
 
-  explicit population_layer(const population_options& o) : options_(o), pop_(o.neurons, 1, o.dt) {
+  explicit population_layer_base(const population_options& o) : options_(o), pop_(o.neurons, 1, o.dt) {
     pop_.gradient_rule() = o.gradient;
     trained_.configure(pop_, o);
   }
@@ -116,19 +117,61 @@ class population_layer final : public layer {
   std::size_t in_features() const override { return pop_.neurons(); }
   std::size_t out_features() const override { return pop_.neurons(); }
 
-  void forward(const sequence& x, sequence& y, bool keep) override {
+  std::vector<parameter_ref> parameters() override {
+    std::vector<parameter_ref> out;
+    trained_.add_to(out, pop_.info());
+    return out;
+  }
+  void record_states(const std::vector<std::string>& names) override {
+    for (const auto& n : names) recording_[pop_.state_index(n)] = true;
+  }
+  const sequence* recorded(const std::string& name) const override {
+    const auto s = pop_.state_index(name);
+    return recording_[s] ? &recorded_[s] : nullptr;
+  }
+  void add_state_gradient(const std::string& name, const sequence& g) override {
+    auto& dst = state_grads_[pop_.state_index(name)];
+    if (dst.size() == 0) dst = g;
+    else dst.values += g.values;
+  }
+
+  population<M, float>& neurons() { return pop_; }
+
+ protected:
+  /// Checks the input, sizes the population for its batch and applies trained values.
+  void prepare(const sequence& x) {
     if (x.features() != pop_.neurons())
       fail("norn: layer '{}' has {} neurons but receives {} features", kind(), pop_.neurons(), x.features());
     if (pop_.batch() != x.batch) pop_.resize_batch(x.batch);
     pop_.reset();
     trained_.apply(pop_);
+    for (std::size_t s = 0; s < S; ++s)
+      if (recording_[s]) recorded_[s] = sequence(x.steps, x.batch, pop_.neurons());
+  }
+
+  population_options options_;
+  population<M, float> pop_;
+  detail::trained_parameters<M> trained_;
+  std::array<bool, S> recording_{};
+  std::array<sequence, S> recorded_, state_grads_;
+};
+
+/// A feed-forward population of model M: y_t = output of the neurons given input x_t.
+template <class M>
+class population_layer final : public population_layer_base<M> {
+  using base = population_layer_base<M>;
+  using base::pop_, base::trained_, base::recording_, base::recorded_, base::state_grads_, base::options_;
+
+ public:
+  static constexpr std::size_t S = base::S, P = base::P;
+  using base::base;
+
+  void forward(const sequence& x, sequence& y, bool keep) override {
+    this->prepare(x);
     y = sequence(x.steps, x.batch, pop_.neurons());
     std::array<std::span<float>, S> rec{};
     for (std::size_t s = 0; s < S; ++s)
-      if (recording_[s]) {
-        recorded_[s] = sequence(x.steps, x.batch, pop_.neurons());
-        rec[s] = recorded_[s].span();
-      }
+      if (recording_[s]) rec[s] = recorded_[s].span();
     if (keep) {
       input_ = x;
       pop_.forward(x.steps, x.span(), y.span(), tape_, options_.checkpoint_every, rec);
@@ -152,51 +195,25 @@ class population_layer final : public layer {
     for (auto& g : state_grads_) g = sequence();
   }
 
-  std::vector<parameter_ref> parameters() override {
-    std::vector<parameter_ref> out;
-    trained_.add_to(out, pop_.info());
-    return out;
-  }
-
-  void record_states(const std::vector<std::string>& names) override {
-    for (const auto& n : names) recording_[pop_.state_index(n)] = true;
-  }
-  const sequence* recorded(const std::string& name) const override {
-    const auto s = pop_.state_index(name);
-    return recording_[s] ? &recorded_[s] : nullptr;
-  }
-  void add_state_gradient(const std::string& name, const sequence& g) override {
-    auto& dst = state_grads_[pop_.state_index(name)];
-    if (dst.size() == 0) dst = g;
-    else dst.values += g.values;
-  }
-
-  population<M, float>& neurons() { return pop_; }
-
  private:
-  population_options options_;
-  population<M, float> pop_;
-  detail::trained_parameters<M> trained_;
   tape<float, S> tape_;
   sequence input_;
-  std::array<bool, S> recording_{};
-  std::array<sequence, S> recorded_, state_grads_;
 };
 
 /// A recurrent population of model M: the input of step t is x_t + W_rec z_{t−1}, as in
 /// Norse's recurrent cells (z_{−1} = 0). W_rec is [N, N], initialized N(0, 2/N) with a zero
 /// diagonal unless autapses are allowed (its diagonal gradient is then zeroed too).
 template <class M>
-class recurrent_population_layer final : public layer {
+class recurrent_population_layer final : public population_layer_base<M> {
+  using base = population_layer_base<M>;
+  using base::pop_, base::trained_, base::recording_, base::recorded_, base::state_grads_, base::options_;
+
  public:
-  static constexpr std::size_t S = population<M, float>::state_count;
-  static constexpr std::size_t P = population<M, float>::parameter_count;
+  static constexpr std::size_t S = base::S, P = base::P;
 
   explicit recurrent_population_layer(const population_options& o)
-      : options_(o), pop_(o.neurons, 1, o.dt), weight_(Eigen::Index(o.neurons), Eigen::Index(o.neurons)),
+      : base(o), weight_(Eigen::Index(o.neurons), Eigen::Index(o.neurons)),
         weight_grad_(matrix::Zero(Eigen::Index(o.neurons), Eigen::Index(o.neurons))) {
-    pop_.gradient_rule() = o.gradient;
-    trained_.configure(pop_, o);
     const double std = o.recurrent_std.value_or(std::sqrt(2.0 / double(o.neurons)));
     std::uint64_t k = 0;
     for (Eigen::Index r = 0; r < weight_.rows(); ++r)
@@ -204,22 +221,12 @@ class recurrent_population_layer final : public layer {
         weight_(r, c) = (r == c && !o.autapses) ? 0.0f : float(std * normal01(o.seed, k));
   }
 
-  std::string kind() const override { return pop_.info().name; }
-  std::size_t in_features() const override { return pop_.neurons(); }
-  std::size_t out_features() const override { return pop_.neurons(); }
-
   void forward(const sequence& x, sequence& y, bool) override {
+    this->prepare(x);
     const std::size_t N = pop_.neurons(), B = x.batch, T = x.steps, row = B * N;
-    if (x.features() != N)
-      fail("norn: layer '{}' has {} neurons but receives {} features", kind(), N, x.features());
-    if (pop_.batch() != B) pop_.resize_batch(B);
-    pop_.reset();
-    trained_.apply(pop_);
     y = sequence(T, B, N);
     input_ = x;  // becomes u_t = x_t + z_{t-1} W_rec^T below
     for (std::size_t s = 0; s < S; ++s) tape_[s].resize(T * row);
-    for (std::size_t s = 0; s < S; ++s)
-      if (recording_[s]) recorded_[s] = sequence(T, B, N);
     auto arr = pop_.arrays();
     for (std::size_t t = 0; t < T; ++t) {
       auto u = input_.values.middleRows(Eigen::Index(t * B), Eigen::Index(B));
@@ -281,30 +288,12 @@ class recurrent_population_layer final : public layer {
     return out;
   }
 
-  void record_states(const std::vector<std::string>& names) override {
-    for (const auto& n : names) recording_[pop_.state_index(n)] = true;
-  }
-  const sequence* recorded(const std::string& name) const override {
-    const auto s = pop_.state_index(name);
-    return recording_[s] ? &recorded_[s] : nullptr;
-  }
-  void add_state_gradient(const std::string& name, const sequence& g) override {
-    auto& dst = state_grads_[pop_.state_index(name)];
-    if (dst.size() == 0) dst = g;
-    else dst.values += g.values;
-  }
-
   matrix& recurrent_weight() { return weight_; }
 
  private:
-  population_options options_;
-  population<M, float> pop_;
-  detail::trained_parameters<M> trained_;
   matrix weight_, weight_grad_;
   std::array<std::vector<float>, S> tape_;
   sequence input_, output_;
-  std::array<bool, S> recording_{};
-  std::array<sequence, S> recorded_, state_grads_;
 };
 
 }  // namespace norn
