@@ -142,15 +142,16 @@ struct adjoint_arrays {
 
 namespace detail {
 
-template <class M, class T, class Policy>
+template <class M, class Sg, class T>
 [[gnu::always_inline]] inline void lane_backward(
     std::size_t j, std::size_t n, const std::array<const T*, slots<M>::state_count>& sb, const T* x,
     const T* gout, const std::array<const T*, slots<M>::state_count>& gs, T* gx,
     T (&lam)[slots<M>::state_count][tile_width], T (&gacc)[slots<M>::parameter_count + 1][tile_width],
-    const std::array<const T*, slots<M>::parameter_count>& param, T dt, const Policy& policy) {
+    const std::array<const T*, slots<M>::parameter_count>& param, T dt, double alpha, double reset_grad) {
   using S = slots<M>;
   env<M, T, surrogate_values> e;
-  e.rules = policy;
+  e.rules.alpha = alpha;  // field by field: a struct copy here stops GCC vectorizing the lanes
+  e.rules.reset_grad = reset_grad;
   for (std::size_t s = 0; s < S::state_count; ++s) e.values[s] = sb[s][j];
   for (std::size_t q = 0; q < S::parameter_count; ++q) e.values[S::state_count + q] = param[q][n];
   e.values[S::input_slot] = x[j];
@@ -158,7 +159,7 @@ template <class M, class T, class Policy>
   std::array<T, S::count> bar{};
   for (std::size_t s = 0; s < S::state_count; ++s) bar[s] = lam[s][j] + gs[s][j];
   bar[output_slot<M>()] += gout[j];
-  backward_step<typename Policy::surrogate>(e, bar);
+  backward_step<Sg>(e, bar);
   for (std::size_t s = 0; s < S::state_count; ++s) lam[s][j] = bar[s];
   for (std::size_t q = 0; q < S::parameter_count; ++q) gacc[q][j] += bar[S::state_count + q];
   gx[j] = bar[S::input_slot];
@@ -200,9 +201,11 @@ void backward_sequence(const population_arrays<M, T>& p, const Policy& policy, s
       const T* x = a.x ? a.x + at : zeros;
       const T* gout = a.grad_out ? a.grad_out + at : zeros;
       T* gx = a.grad_x ? a.grad_x + at : scratch;
+      const double alpha = policy.alpha, reset_grad = policy.reset_grad;
 #pragma omp simd
       for (std::size_t j = 0; j < width; ++j)
-        detail::lane_backward<M>(j, j, sb, x, gout, gs, gx, lam, gacc, param, p.dt, policy);
+        detail::lane_backward<M, typename Policy::surrogate>(j, j, sb, x, gout, gs, gx, lam, gacc, param, p.dt, alpha,
+                                                             reset_grad);
     }
     for (std::size_t s = 0; s < S; ++s)
       if (a.lambda[s]) std::copy_n(lam[s], width, a.lambda[s] + offset);
