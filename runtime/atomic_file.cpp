@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace norn {
@@ -18,12 +19,22 @@ std::filesystem::path temporary_sibling(const std::filesystem::path& path) {
 }
 
 void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
+  write_file_atomically(path, {content});
+}
+
+void write_file_atomically(const std::filesystem::path& path, std::initializer_list<std::string_view> parts) {
   const auto tmp = temporary_sibling(path);
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) fail("norn: cannot write {}: {}", path.string(), std::strerror(errno));
-  const bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size() &&
-                  std::fflush(f) == 0;
-  const bool closed = std::fclose(f) == 0;
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) fail("norn: cannot write {}: {}", path.string(), std::strerror(errno));
+  bool ok = true;
+  for (auto part : parts)
+    while (ok && !part.empty()) {
+      const ssize_t n = ::write(fd, part.data(), part.size());
+      if (n < 0 && errno == EINTR) continue;
+      ok = n > 0;
+      if (ok) part.remove_prefix(std::size_t(n));
+    }
+  const bool closed = ::close(fd) == 0;
   if (!ok || !closed) {
     std::filesystem::remove(tmp);
     throw std::runtime_error(fmt::format("norn: writing {} failed", path.string()));

@@ -1,5 +1,6 @@
 #include <runtime/encoders.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -11,14 +12,33 @@ double normal01(std::uint64_t seed, std::uint64_t index) {
   return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
 }
 
+void fill_bernoulli(std::span<float> out, double p, double weight, std::uint64_t seed, std::uint64_t first) {
+  const float threshold = float(p);
+  const float w = float(weight);
+  constexpr std::uint64_t block = std::uint64_t(1) << 32;
+  std::size_t done = 0;
+  while (done < out.size()) {  // one stream key per 2^32 indices
+    const std::uint64_t index = first + done;
+    const std::uint32_t key = stream_key(seed, index >> 32);
+    const std::uint32_t low = std::uint32_t(index);
+    const std::size_t n = std::size_t(std::min<std::uint64_t>(block - low, out.size() - done));
+    float* x = out.data() + done;
+    if (n > (std::size_t(1) << 18)) {
+#pragma omp parallel for simd schedule(static)
+      for (std::ptrdiff_t k = 0; k < std::ptrdiff_t(n); ++k)
+        x[k] = uniform01_keyed(key, low + std::uint32_t(k)) < threshold ? w : 0.0f;
+    } else {
+#pragma omp simd
+      for (std::size_t k = 0; k < n; ++k) x[k] = uniform01_keyed(key, low + std::uint32_t(k)) < threshold ? w : 0.0f;
+    }
+    done += n;
+  }
+}
+
 std::vector<float> bernoulli_spikes(std::size_t steps, std::size_t n, double p, double weight,
                                     std::uint64_t seed) {
   std::vector<float> x(steps * n);
-  const float threshold = float(p);
-  const float w = float(weight);
-#pragma omp parallel for schedule(static)
-  for (std::ptrdiff_t k = 0; k < std::ptrdiff_t(x.size()); ++k)
-    x[k] = uniform01(seed, std::uint64_t(k)) < threshold ? w : 0.0f;
+  fill_bernoulli(x, p, weight, seed);
   return x;
 }
 

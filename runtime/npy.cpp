@@ -4,6 +4,9 @@
 #include <runtime/errors.hpp>
 
 #include <bit>
+#include <cerrno>
+#include <fcntl.h>
+#include <unistd.h>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -141,8 +144,9 @@ array read(const std::filesystem::path& path) {
   return a;
 }
 
-std::string encode(const void* data, std::size_t bytes, const char* descr,
-                   std::span<const std::size_t> shape) {
+namespace {
+/// The magic, version and header of an .npy file, padded so the data starts 64-aligned.
+std::string preamble(const char* descr, std::span<const std::size_t> shape) {
   std::string dims = "(";
   for (std::size_t k = 0; k < shape.size(); ++k) dims += std::to_string(shape[k]) + ", ";
   if (shape.size() > 1) dims.resize(dims.size() - 2);  // "(3, 4)" but "(3,)"
@@ -158,8 +162,58 @@ std::string encode(const void* data, std::size_t bytes, const char* descr,
   out += char(header.size() & 0xff);
   out += char((header.size() >> 8) & 0xff);
   out += header;
+  return out;
+}
+}  // namespace
+
+std::string encode(const void* data, std::size_t bytes, const char* descr, std::span<const std::size_t> shape) {
+  std::string out = preamble(descr, shape);
   out.append(static_cast<const char*>(data), bytes);
   return out;
+}
+
+namespace {
+void write_all(int fd, const char* data, std::size_t size, const std::filesystem::path& path) {
+  while (size > 0) {
+    const ssize_t n = ::write(fd, data, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw std::runtime_error(fmt::format("norn: writing {} failed: {}", path.string(), std::strerror(errno)));
+    data += n;
+    size -= std::size_t(n);
+  }
+}
+}  // namespace
+
+stream_writer::stream_writer(const std::filesystem::path& path, std::span<const std::size_t> shape) : path_(path) {
+  expected_ = 1;
+  for (auto d : shape) expected_ *= d;
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd_ < 0) fail("norn: cannot write {}: {}", path.string(), std::strerror(errno));
+  const std::string head = preamble("<f4", shape);
+  write_all(fd_, head.data(), head.size(), path_);
+}
+
+stream_writer::stream_writer(stream_writer&& other) noexcept
+    : path_(std::move(other.path_)), fd_(other.fd_), expected_(other.expected_), written_(other.written_) {
+  other.fd_ = -1;
+}
+
+stream_writer::~stream_writer() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void stream_writer::append(std::span<const float> values) {
+  if (written_ + values.size() > expected_)
+    throw std::logic_error(fmt::format("npy::stream_writer: {} values beyond the shape of {}", values.size(), path_.string()));
+  write_all(fd_, reinterpret_cast<const char*>(values.data()), values.size_bytes(), path_);
+  written_ += values.size();
+}
+
+void stream_writer::close() {
+  if (written_ != expected_)
+    throw std::logic_error(fmt::format("npy::stream_writer: {} holds {} of {} values", path_.string(), written_, expected_));
+  if (::close(fd_) != 0) throw std::runtime_error(fmt::format("norn: writing {} failed", path_.string()));
+  fd_ = -1;
 }
 
 namespace {
@@ -170,7 +224,8 @@ void write_typed(const std::filesystem::path& path, std::span<const T> data,
   for (auto d : shape) n *= d;
   if (n != data.size())
     throw std::logic_error(fmt::format("npy::write: {} values for shape {}", data.size(), shape_text(shape)));
-  write_file_atomically(path, encode(data.data(), data.size_bytes(), descr, shape));
+  write_file_atomically(path, {preamble(descr, shape),
+                               std::string_view(reinterpret_cast<const char*>(data.data()), data.size_bytes())});
 }
 }  // namespace
 

@@ -38,6 +38,27 @@ void write(const std::filesystem::path& path, std::span<const double> data,
 void write(const std::filesystem::path& path, std::span<const std::int64_t> data,
            std::span<const std::size_t> shape);
 
+/// A float32 .npy file written piece by piece (for recordings streamed to disk as a
+/// simulation runs): the header first, then append() in order until the shape is filled.
+/// The caller writes to a temporary path and renames it when done (see output_set).
+class stream_writer {
+ public:
+  stream_writer(const std::filesystem::path& path, std::span<const std::size_t> shape);
+  ~stream_writer();
+  stream_writer(const stream_writer&) = delete;
+  stream_writer& operator=(const stream_writer&) = delete;
+  stream_writer(stream_writer&& other) noexcept;
+
+  void append(std::span<const float> values);
+  /// Checks that the shape is filled and closes the file.
+  void close();
+
+ private:
+  std::filesystem::path path_;
+  int fd_ = -1;
+  std::size_t expected_ = 0, written_ = 0;
+};
+
 /// The bytes of an .npy file holding the given data: what write() puts on disk.
 std::string encode(const void* data, std::size_t bytes, const char* descr,
                    std::span<const std::size_t> shape);

@@ -36,9 +36,10 @@ struct options {
 /// Curves on one pair of axes, with a legend when they have labels.
 void lines(const std::filesystem::path& file, const std::vector<series>& curves, const options& opt);
 
-/// Spike raster: a dot at (time, neuron) for every spike of a [steps × n] 0/1 array.
-void raster(const std::filesystem::path& file, std::span<const float> spikes, std::size_t steps,
-            std::size_t n, double dt, const options& opt);
+/// Spike raster: a dot at (times[k], neurons[k]) for every spike; the axes span
+/// [0, duration] × [0, n).
+void raster(const std::filesystem::path& file, std::span<const double> times, std::span<const double> neurons,
+            double duration, std::size_t n, const options& opt);
 
 /// Histogram of values in `bins` equal bins over [lo, hi] (the data's range when equal).
 void histogram(const std::filesystem::path& file, std::span<const double> values, int bins,

@@ -3,6 +3,7 @@
 
 #include <runtime/cli/commands.hpp>
 
+#include <runtime/buffer.hpp>
 #include <runtime/encoders.hpp>
 #include <runtime/errors.hpp>
 #include <runtime/npy.hpp>
@@ -59,30 +60,45 @@ loss_spec parse_loss(const std::string& text, std::size_t steps) {
 
 }
 
-/// The input [steps × neurons], from whichever source the user chose.
-std::vector<float> make_input(const simulate_options& o) {
-  const int sources = int(!o.input_file.empty()) + int(o.input_const.has_value()) +
-                      int(o.input_bernoulli.has_value());
-  if (sources != 1)
-    fail("norn: simulate needs exactly one of --input FILE.npy, --input-const X, --input-bernoulli P");
-  if (o.input_const) return constant_current(o.steps, o.neurons, *o.input_const);
-  if (o.input_bernoulli) {
-    const double p = *o.input_bernoulli;
-    if (!(p >= 0 && p <= 1)) fail("norn: --input-bernoulli takes a probability in [0, 1], got {}", p);
-    return bernoulli_spikes(o.steps, o.neurons, p, o.weight, o.seed);
+/// The input, from whichever source the user chose, step range by step range: a file is
+/// read whole; Bernoulli spikes and constants are generated into a buffer of `capacity`.
+class input_source {
+ public:
+  input_source(const simulate_options& o, std::size_t capacity) : o_(o) {
+    const int sources = int(!o.input_file.empty()) + int(o.input_const.has_value()) + int(o.input_bernoulli.has_value());
+    if (sources != 1)
+      fail("norn: simulate needs exactly one of --input FILE.npy, --input-const X, --input-bernoulli P");
+    if (o.input_bernoulli && !(*o.input_bernoulli >= 0 && *o.input_bernoulli <= 1))
+      fail("norn: --input-bernoulli takes a probability in [0, 1], got {}", *o.input_bernoulli);
+    if (!o.input_file.empty()) {
+      const auto a = npy::read(o.input_file);
+      if (a.shape.size() != 2 || a.shape[0] != o.steps || a.shape[1] != o.neurons)
+        fail("norn: --input {} has shape {}; expected [steps, neurons] = [{}, {}]", o.input_file, a.shape_text(), o.steps,
+             o.neurons);
+      data_.resize(a.size());
+      for (std::size_t k = 0; k < a.size(); ++k) {
+        if (!std::isfinite(a.values[k]))
+          fail("norn: --input {} holds a non-finite value at [{}, {}]", o.input_file, k / o.neurons, k % o.neurons);
+        data_[k] = float(a.values[k]);
+      }
+    } else {
+      data_.resize(capacity);
+      if (o.input_const) std::fill(data_.begin(), data_.end(), float(*o.input_const));
+    }
   }
-  const auto a = npy::read(o.input_file);
-  if (a.shape.size() != 2 || a.shape[0] != o.steps || a.shape[1] != o.neurons)
-    fail("norn: --input {} has shape {}; expected [steps, neurons] = [{}, {}]", o.input_file,
-         a.shape_text(), o.steps, o.neurons);
-  std::vector<float> x(a.size());
-  for (std::size_t k = 0; k < a.size(); ++k) {
-    if (!std::isfinite(a.values[k]))
-      fail("norn: --input {} holds a non-finite value at [{}, {}]", o.input_file, k / o.neurons, k % o.neurons);
-    x[k] = float(a.values[k]);
+
+  /// The input of steps [t0, t0 + len), [len × neurons].
+  std::span<const float> steps(std::size_t t0, std::size_t len) {
+    const std::size_t n = o_.neurons;
+    if (!o_.input_file.empty()) return std::span<const float>(data_).subspan(t0 * n, len * n);
+    if (o_.input_bernoulli) fill_bernoulli(std::span<float>(data_).first(len * n), *o_.input_bernoulli, o_.weight, o_.seed, t0 * n);
+    return std::span<const float>(data_).first(len * n);
   }
-  return x;
-}
+
+ private:
+  const simulate_options& o_;
+  buffer<float> data_;
+};
 
 /// The threshold to draw on voltage traces, if the model has one.
 std::optional<double> threshold_of(const model_info& info, const std::vector<std::pair<std::string, double>>& sets) {
@@ -94,66 +110,89 @@ std::optional<double> threshold_of(const model_info& info, const std::vector<std
   return std::nullopt;
 }
 
+/// What the pictures need, gathered step by step while the simulation runs (so that a run
+/// that streams its recordings to disk need not keep them).
+struct plot_data {
+  std::size_t neurons = 0, shown = 0;
+  std::optional<std::size_t> trace_state;  ///< the state drawn in traces.png
+  std::vector<std::vector<float>> traces;  ///< [shown neuron][step]
+  std::vector<std::vector<double>> marks;  ///< spike times (ms) of the shown neurons
+  std::vector<double> spike_times, spike_neurons, counts, input_counts;
+
+  plot_data(const model_info& info, const std::vector<std::size_t>& recorded, std::size_t n) : neurons(n) {
+    shown = std::min<std::size_t>(n, 3);
+    for (std::size_t s : recorded)
+      if (!trace_state || info.states[s].name == "v" || info.states[s].name == "mem") trace_state = s;
+    traces.resize(shown);
+    marks.resize(shown);
+    counts.assign(n, 0.0);
+    input_counts.assign(n, 0.0);
+  }
+  /// Steps [t0, t0 + len) of the state `trace`, spikes and input (each [len × n]).
+  void add(std::size_t t0, std::size_t len, double dt, std::span<const float> trace, std::span<const float> spikes,
+           std::span<const float> input) {
+    const std::size_t N = neurons;
+    for (std::size_t t = 0; t < len; ++t) {
+      const double ms = double(t0 + t + 1) * dt * 1e3;
+      for (std::size_t n = 0; n < shown; ++n) {
+        if (!trace.empty()) traces[n].push_back(trace[t * N + n]);
+        if (!spikes.empty() && spikes[t * N + n] != 0.0f) marks[n].push_back(ms);
+      }
+      if (!spikes.empty())
+        for (std::size_t n = 0; n < N; ++n)
+          if (spikes[t * N + n] != 0.0f) {
+            spike_times.push_back(ms);
+            spike_neurons.push_back(double(n));
+            counts[n] += 1;
+          }
+      for (std::size_t n = 0; n < N; ++n) input_counts[n] += input[t * N + n] != 0.0f;
+    }
+  }
+};
+
 void write_plots(output_set& out, const simulate_options& o, const model_info& info,
-                 const std::vector<std::pair<std::string, double>>& sets,
-                 const std::vector<std::size_t>& recorded, const std::vector<std::vector<float>>& traces,
-                 const std::vector<float>& spikes, const std::vector<float>& input) {
+                 const std::vector<std::pair<std::string, double>>& sets, const plot_data& d) {
   const std::size_t T = o.steps, N = o.neurons;
-  const std::size_t shown = std::min<std::size_t>(N, 3);
-  // Traces: the first recorded state of the first few neurons, with the threshold.
-  if (!recorded.empty()) {
-    std::size_t which = 0;
-    for (std::size_t r = 0; r < recorded.size(); ++r)
-      if (info.states[recorded[r]].name == "v" || info.states[recorded[r]].name == "mem") which = r;
-    const auto& var = info.states[recorded[which]];
-    plot::options opt{fmt::format("{}: {} of {} neuron{}{}", info.name, var.name, shown, shown > 1 ? "s" : "",
+  // Traces: the voltage (or first recorded state) of the first neurons, with the threshold
+  // and a dot above it at each spike.
+  if (d.trace_state) {
+    const auto& var = info.states[*d.trace_state];
+    plot::options opt{fmt::format("{}: {} of {} neuron{}{}", info.name, var.name, d.shown, d.shown > 1 ? "s" : "",
                                   info.spiking ? " (dots: spikes)" : ""),
                       "Time [ms]", var.unit.empty() ? var.name : fmt::format("{} [{}]", var.name, var.unit)};
     if (info.spiking && (var.name == "v" || var.name == "mem")) opt.hline = threshold_of(info, sets);
     double top = -std::numeric_limits<double>::infinity();
-    for (std::size_t t = 0; t < T; ++t)
-      for (std::size_t n = 0; n < shown; ++n) top = std::max(top, double(traces[which][t * N + n]));
+    for (const auto& tr : d.traces)
+      for (float v : tr) top = std::max(top, double(v));
     const double marker_y = opt.hline ? std::max(*opt.hline, top) * 1.04 : top;
     std::vector<plot::series> curves;
-    for (std::size_t n = 0; n < shown; ++n) {
+    for (std::size_t n = 0; n < d.shown; ++n) {
       plot::series s{fmt::format("neuron {}", n), {}, {}};
-      plot::series marks{"", {}, {}, true, int(n)};
-      for (std::size_t t = 0; t < T; ++t) {
-        const double ms = double(t + 1) * o.dt * 1e3;
-        s.x.push_back(ms);
-        s.y.push_back(traces[which][t * N + n]);
-        if (info.spiking && spikes[t * N + n] != 0.0f) {
-          marks.x.push_back(ms);
-          marks.y.push_back(marker_y);
-        }
+      s.colour = int(n);
+      for (std::size_t t = 0; t < d.traces[n].size(); ++t) {
+        s.x.push_back(double(t + 1) * o.dt * 1e3);
+        s.y.push_back(d.traces[n][t]);
       }
       curves.push_back(std::move(s));
-      if (!marks.x.empty()) curves.push_back(std::move(marks));
+      if (!d.marks[n].empty())
+        curves.push_back({"", d.marks[n], std::vector<double>(d.marks[n].size(), marker_y), true, int(n)});
     }
-    for (std::size_t k = 0, n = 0; k < curves.size(); ++k)
-      if (!curves[k].points) curves[k].colour = int(n++);
     plot::lines(out.stage("traces.png"), curves, opt);
   }
   if (info.spiking) {
-    plot::raster(out.stage("raster.png"), spikes, T, N, o.dt,
+    plot::raster(out.stage("raster.png"), d.spike_times, d.spike_neurons, double(T) * o.dt * 1e3, N,
                  {fmt::format("{}: spikes of {} neurons", info.name, N), "Time [ms]", "Neuron index"});
-    std::vector<double> counts(N, 0.0);
-    for (std::size_t t = 0; t < T; ++t)
-      for (std::size_t n = 0; n < N; ++n) counts[n] += spikes[t * N + n];
     double mean = 0;
-    for (double c : counts) mean += c / double(N);
-    const double hi = std::max(1.0, *std::max_element(counts.begin(), counts.end()));
-    plot::histogram(out.stage("spike_counts.png"), counts, int(std::min(hi + 1, 40.0)),
+    for (double c : d.counts) mean += c / double(N);
+    const double hi = std::max(1.0, *std::max_element(d.counts.begin(), d.counts.end()));
+    plot::histogram(out.stage("spike_counts.png"), d.counts, int(std::min(hi + 1, 40.0)),
                     {fmt::format("{}: output spikes per neuron (mean {:.2f})", info.name, mean), "Spike count",
                      "Occurrences"},
                     -0.5, hi + 0.5);
   }
   if (o.input_bernoulli) {
-    std::vector<double> counts(N, 0.0);
-    for (std::size_t t = 0; t < T; ++t)
-      for (std::size_t n = 0; n < N; ++n) counts[n] += input[t * N + n] != 0.0f ? 1.0 : 0.0;
-    const double hi = std::max(1.0, *std::max_element(counts.begin(), counts.end()));
-    plot::histogram(out.stage("input_counts.png"), counts, int(std::min(hi + 1, 40.0)),
+    const double hi = std::max(1.0, *std::max_element(d.input_counts.begin(), d.input_counts.end()));
+    plot::histogram(out.stage("input_counts.png"), d.input_counts, int(std::min(hi + 1, 40.0)),
                     {"input spikes per neuron", "Number of spikes", "Occurrences"}, -0.5, hi + 0.5);
   }
 }
@@ -214,44 +253,70 @@ void simulate(const simulate_options& o, std::span<const model_entry> models) {
     if (!voltage) voltage = info.state_index(name);
   if (loss.kind == loss_spec::spike_times && !voltage)
     fail("norn: --loss spike-times needs a voltage state named v or mem; '{}' has {}", info.name, info.state_names());
-  const std::vector<float> x = make_input(o);
-
   auto sim = entry.make(o.neurons, 1, o.dt, o.double_precision);
   for (const auto& [name, value] : sets) sim->set_parameter(name, value);
-  const std::size_t size = o.steps * o.neurons;
-  std::vector<float> output(size);
-  std::vector<std::vector<float>> traces(recorded.size(), std::vector<float>(size));
-  std::vector<std::span<float>> record(info.states.size());
-  for (std::size_t r = 0; r < recorded.size(); ++r) record[recorded[r]] = traces[r];
-  std::vector<float> v_trace;
-  if (loss.kind == loss_spec::spike_times && record[*voltage].empty()) {
-    v_trace.resize(size);
-    record[*voltage] = v_trace;
-  }
-  if (gradients) sim->run_for_gradients(o.steps, x, output, record, o.checkpoint_every);
-  else sim->run(o.steps, x, output, record);
-
+  const std::size_t N = o.neurons, T = o.steps;
+  const std::size_t shape[2] = {T, N};
   output_set out(o.out);
-  const std::size_t shape[2] = {o.steps, o.neurons};
-  for (std::size_t r = 0; r < recorded.size(); ++r) out.npy(info.states[recorded[r]].name + ".npy", traces[r], shape);
-  if (info.spiking) out.npy("spikes.npy", output, shape);
-  if (gradients) {
+  plot_data pictures(info, recorded, o.plot ? N : 0);
+  if (!gradients) {
+    // Stream: a chunk of steps at a time (about 256 KB per array), appended to the files as
+    // it is computed, so that memory stays small and fresh pages few.
+    const std::size_t chunk = std::min(T, std::max<std::size_t>(1, (std::size_t(1) << 16) / N));
+    input_source input(o, chunk * N);
+    buffer<float> spikes(chunk * N);
+    std::vector<buffer<float>> traces(recorded.size(), buffer<float>(chunk * N));
+    std::vector<npy::stream_writer> files;
+    for (std::size_t s : recorded) files.emplace_back(out.stage(info.states[s].name + ".npy"), shape);
+    if (info.spiking) files.emplace_back(out.stage("spikes.npy"), shape);
+    for (std::size_t t0 = 0; t0 < T; t0 += chunk) {
+      const std::size_t len = std::min(chunk, T - t0), size = len * N;
+      const std::span<const float> x = input.steps(t0, len);
+      std::vector<std::span<float>> record(info.states.size());
+      for (std::size_t r = 0; r < recorded.size(); ++r) record[recorded[r]] = std::span<float>(traces[r]).first(size);
+      sim->run(len, x, std::span<float>(spikes).first(size), record);
+      for (std::size_t r = 0; r < recorded.size(); ++r) files[r].append(record[recorded[r]]);
+      if (info.spiking) files.back().append(std::span<const float>(spikes).first(size));
+      if (o.plot)
+        pictures.add(t0, len, o.dt, pictures.trace_state ? std::span<const float>(record[*pictures.trace_state]) : std::span<const float>(),
+                     std::span<const float>(spikes).first(info.spiking ? size : 0), x);
+    }
+    for (auto& f : files) f.close();
+  } else {
+    const std::size_t size = T * N;
+    input_source input(o, size);
+    const std::span<const float> x = input.steps(0, T);
+    buffer<float> output(size);
+    std::vector<buffer<float>> traces(recorded.size(), buffer<float>(size));
+    std::vector<std::span<float>> record(info.states.size());
+    for (std::size_t r = 0; r < recorded.size(); ++r) record[recorded[r]] = traces[r];
+    std::vector<float> v_trace;
+    if (loss.kind == loss_spec::spike_times && record[*voltage].empty()) {
+      v_trace.resize(size);
+      record[*voltage] = v_trace;
+    }
+    sim->run_for_gradients(T, x, output, record, o.checkpoint_every);
+    for (std::size_t r = 0; r < recorded.size(); ++r) out.npy(info.states[recorded[r]].name + ".npy", traces[r], shape);
+    out.npy("spikes.npy", output, shape);
+    if (o.plot)
+      pictures.add(0, T, o.dt, pictures.trace_state ? std::span<const float>(record[*pictures.trace_state]) : std::span<const float>(),
+                   output, x);
     std::vector<float> grad_z(size), grad_v;
     std::vector<std::span<const float>> grad_state(info.states.size());
     double value = 0;
     if (loss.kind == loss_spec::spike_count) {
-      value = loss::spike_count(output, o.steps, o.neurons, loss.target, grad_z);
+      value = loss::spike_count(output, T, N, loss.target, grad_z);
     } else {
       grad_v.resize(size);
       const auto th = threshold_of(info, sets).value_or(1.0);
-      value = loss::spike_times(output, record[*voltage], o.steps, o.neurons, loss.times, 1.1 * th, grad_z, grad_v);
+      value = loss::spike_times(output, record[*voltage], T, N, loss.times, 1.1 * th, grad_z, grad_v);
       grad_state[*voltage] = grad_v;
     }
     std::vector<std::vector<float>> lambdas(info.states.size());
     std::vector<std::span<float>> record_lambda(info.states.size());
     for (std::size_t s : adjoint) lambdas[s].resize(size), record_lambda[s] = lambdas[s];
     std::vector<float> grad_x(size);
-    std::vector<std::vector<float>> grad_param(info.parameters.size(), std::vector<float>(o.neurons));
+    std::vector<std::vector<float>> grad_param(info.parameters.size(), std::vector<float>(N));
     std::vector<std::span<float>> grad_param_spans(grad_param.begin(), grad_param.end());
     sim->backward(rule, grad_z, grad_state, record_lambda, grad_x, grad_param_spans);
     for (std::size_t s : adjoint) out.npy("lambda_" + info.states[s].name + ".npy", lambdas[s], shape);
@@ -260,9 +325,9 @@ void simulate(const simulate_options& o, std::span<const model_entry> models) {
       std::vector<plot::series> curves;
       for (std::size_t s : adjoint) {
         plot::series c{"lambda_" + info.states[s].name, {}, {}};
-        for (std::size_t t = 0; t < o.steps; ++t) {
+        for (std::size_t t = 0; t < T; ++t) {
           c.x.push_back(double(t + 1) * o.dt * 1e3);
-          c.y.push_back(lambdas[s][t * o.neurons]);
+          c.y.push_back(lambdas[s][t * N]);
         }
         curves.push_back(std::move(c));
       }
@@ -270,13 +335,13 @@ void simulate(const simulate_options& o, std::span<const model_entry> models) {
                   {fmt::format("{}: adjoint states of neuron 0 (loss {})", info.name, o.loss), "Time [ms]", "adjoint"});
     }
     out.npy("grad_input.npy", grad_x, shape);
-    const std::size_t pshape[1] = {o.neurons};
+    const std::size_t pshape[1] = {N};
     for (std::size_t q = 0; q < info.parameters.size(); ++q)
       out.npy("grad_" + info.parameters[q].name + ".npy", grad_param[q], pshape);
     fmt::print("loss {:.6g}\nkept {} bytes for the backward ({:.3g} bytes per neuron-step)\n", value, sim->kept_bytes(),
                double(sim->kept_bytes()) / double(size));
   }
-  if (o.plot) write_plots(out, o, info, sets, recorded, traces, output, x);
+  if (o.plot) write_plots(out, o, info, sets, pictures);
   out.commit();
 }
 

@@ -25,9 +25,8 @@ TEST_CASE("plot: lines, raster, histogram and bars become PNG files of the reque
   plot::options opt{"title", "x", "y"};
   opt.hline = 0.5;
   plot::lines(dir / "lines.png", {s}, opt);
-  std::vector<float> spikes(20 * 5, 0.0f);
-  spikes[7] = spikes[33] = 1.0f;
-  plot::raster(dir / "raster.png", spikes, 20, 5, 0.001, {"r", "t", "n", {}, {}, false, 640, 480});
+  const std::vector<double> times{1.0, 6.0}, neurons{2.0, 3.0};
+  plot::raster(dir / "raster.png", times, neurons, 20.0, 5, {"r", "t", "n", {}, {}, false, 640, 480});
   const std::vector<double> values{1, 2, 2, 3, 3, 3};
   plot::histogram(dir / "hist.png", values, 3, {"h", "v", "count"});
   plot::bars(dir / "bars.png", {"a", "b"}, {{"p", {}, {0.2, 0.8}}, {"q", {}, {0.5, 0.5}}}, {"b", "", "p"});
