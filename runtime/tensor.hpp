@@ -26,6 +26,14 @@ struct sequence {
   sequence(std::size_t t, std::size_t b, std::size_t features)
       : steps(t), batch(b), values(matrix::Zero(Eigen::Index(t * b), Eigen::Index(features))) {}
 
+  /// Gives the sequence this shape, keeping its storage when the size is unchanged; new
+  /// values are left uninitialized (for outputs a kernel writes in full).
+  void reshape(std::size_t t, std::size_t b, std::size_t features) {
+    steps = t;
+    batch = b;
+    values.resize(Eigen::Index(t * b), Eigen::Index(features));
+  }
+
   std::size_t features() const { return std::size_t(values.cols()); }
   std::size_t size() const { return std::size_t(values.size()); }
   std::span<float> span() { return {values.data(), size()}; }

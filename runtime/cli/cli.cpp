@@ -71,6 +71,18 @@ action add_train(CLI::App& app, std::span<const model_entry> models) {
   };
 }
 
+action add_bench(CLI::App& app, const std::string& self) {
+  auto o = std::make_shared<bench_options>();
+  auto* cmd = app.add_subcommand("bench", "Measure the reference workloads against this machine's peaks");
+  cmd->add_option("workloads", o->workloads, "simulate, lif-layer, train-step, odd-firing (default: all)");
+  cmd->add_option("--features", o->features, "Sizes N of lif-layer (default: 250,1000,2000)")->delimiter(',');
+  cmd->add_option("--repeat", o->repeat, "Repetitions; the best is reported")->capture_default_str();
+  cmd->add_flag("--json", o->json, "Print JSON instead of a table");
+  return [o, cmd, self] {
+    if (cmd->parsed()) bench_command(*o, self);
+  };
+}
+
 action add_models(CLI::App& app, std::span<const model_entry> models) {
   auto* cmd = app.add_subcommand("models", "List the models with their states and parameters");
   auto name = std::make_shared<std::string>();
@@ -110,6 +122,7 @@ int run(int argc, char** argv, std::span<const model_entry> models) {
   std::vector<action> actions;
   actions.push_back(add_simulate(app, models));
   actions.push_back(add_train(app, models));
+  actions.push_back(add_bench(app, argv[0]));
   actions.push_back(add_models(app, models));
   if (argc > 1 && argv[1][0] != '-') {
     std::string known;

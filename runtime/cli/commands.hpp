@@ -54,6 +54,17 @@ struct train_options {
 /// Runs `norn train`.
 void train_command(const train_options& o, std::span<const model_entry> models);
 
+/// `norn bench`'s options.
+struct bench_options {
+  std::vector<std::string> workloads;   ///< simulate, lif-layer, train-step, odd-firing (default: all)
+  std::vector<std::size_t> features;    ///< lif-layer sizes (default: 250, 1000, 2000)
+  int repeat = 5;
+  bool json = false;
+};
+
+/// Runs `norn bench`; `self` is the path of this executable.
+void bench_command(const bench_options& o, const std::string& self);
+
 /// Prints one model (or all, when `name` is empty), as `norn models` does.
 void list_models(const std::string& name, std::span<const model_entry> models);
 

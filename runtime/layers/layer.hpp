@@ -32,7 +32,8 @@ class layer {
   virtual std::size_t in_features() const = 0;
   virtual std::size_t out_features() const = 0;
 
-  /// y ← layer(x) over the whole sequence. With `keep`, the layer keeps what backward needs.
+  /// y ← layer(x) over the whole sequence. With `keep`, the layer keeps what backward needs;
+  /// it may refer to x, which must then stay alive and unchanged until backward().
   virtual void forward(const sequence& x, sequence& y, bool keep) = 0;
   /// Given dL/dy of the last kept forward: adds the parameter gradients and, if dx is not
   /// null, writes dL/dx.

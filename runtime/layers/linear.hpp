@@ -1,11 +1,15 @@
 #pragma once
 /// A dense layer, y = x Wᵀ + b, as PyTorch's Linear: weight [out, in], bias [out],
 /// initialized Kaiming-uniform (bounds ±1/√in for both, PyTorch's default). Forward and
-/// backward each run one GEMM over all T·B rows of the sequence.
+/// backward each run over all T·B rows of the sequence at once: one GEMM when the input is
+/// dense, and, when it is sparse (spikes: at most 10 % non-zero by default), event-driven
+/// products that add the weight row of each input event instead of multiplying zeros.
+/// The choice is made per batch from the measured density.
 
 #include <runtime/layers/layer.hpp>
 
 #include <cstdint>
+#include <vector>
 
 namespace norn {
 
@@ -26,11 +30,36 @@ class linear_layer final : public layer {
   matrix& weight() { return weight_; }
   vector& bias() { return bias_; }
 
+  /// Event-driven products for inputs at most this dense (0 turns them off).
+  void set_event_driven(bool on, double max_density = 0.1) {
+    event_driven_ = on;
+    sparse_density_ = max_density;
+  }
+  /// Whether the last forward took the event-driven path.
+  bool last_forward_event_driven() const { return last_event_driven_; }
+
  private:
+  void forward_events(const sequence& x, sequence& y);
+
+  /// The non-zero entries of each row of an input (its events), in column order.
+  struct events {
+    std::vector<std::uint32_t> row_start, column;
+    std::vector<float> value;
+    bool binary = false;  ///< every event is 1 (spikes)
+    std::vector<std::vector<std::uint32_t>> part_column;  // per thread, reused
+    std::vector<std::vector<float>> part_value;
+    /// Gathers x's events; false (and nothing usable) when x is denser than max_density.
+    bool gather(const matrix& x, double max_density);
+  };
+  events events_;
+
   matrix weight_, weight_grad_;
+  std::vector<float> packed_, packed_grad_;  // Wᵀ and its gradient in panels of 32 columns
+  bool event_driven_ = true, last_event_driven_ = false;
+  double sparse_density_ = 0.1;
   vector bias_, bias_grad_;
   bool has_bias_;
-  sequence input_;
+  const sequence* input_ = nullptr;  // the last kept forward's input
 };
 
 }  // namespace norn

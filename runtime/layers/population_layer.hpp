@@ -146,7 +146,7 @@ class population_layer_base : public layer {
     pop_.reset();
     trained_.apply(pop_);
     for (std::size_t s = 0; s < S; ++s)
-      if (recording_[s]) recorded_[s] = sequence(x.steps, x.batch, pop_.neurons());
+      if (recording_[s]) recorded_[s].reshape(x.steps, x.batch, pop_.neurons());
   }
 
   population_options options_;
@@ -168,12 +168,12 @@ class population_layer final : public population_layer_base<M> {
 
   void forward(const sequence& x, sequence& y, bool keep) override {
     this->prepare(x);
-    y = sequence(x.steps, x.batch, pop_.neurons());
+    y.reshape(x.steps, x.batch, pop_.neurons());
     std::array<std::span<float>, S> rec{};
     for (std::size_t s = 0; s < S; ++s)
       if (recording_[s]) rec[s] = recorded_[s].span();
     if (keep) {
-      input_ = x;
+      input_ = &x;
       pop_.forward(x.steps, x.span(), y.span(), tape_, options_.checkpoint_every, rec);
     } else {
       pop_.run(x.steps, x.span(), y.span(), rec);
@@ -186,18 +186,18 @@ class population_layer final : public population_layer_base<M> {
     for (std::size_t s = 0; s < S; ++s)
       if (state_grads_[s].size()) io.grad_state[s] = state_grads_[s].span();
     if (dx) {
-      *dx = sequence(dy.steps, dy.batch, pop_.neurons());
+      dx->reshape(dy.steps, dy.batch, pop_.neurons());
       io.grad_x = dx->span();
     }
     for (auto [q, buffer] : trained_.gradient_buffers(pop_.neurons())) io.grad_param[q] = buffer;
-    pop_.backward(tape_, input_.span(), io);
+    pop_.backward(tape_, input_->span(), io);
     trained_.accumulate();
     for (auto& g : state_grads_) g = sequence();
   }
 
  private:
   tape<float, S> tape_;
-  sequence input_;
+  const sequence* input_ = nullptr;  // the last kept forward's input
 };
 
 /// A recurrent population of model M: the input of step t is x_t + W_rec z_{t−1}, as in
@@ -224,7 +224,7 @@ class recurrent_population_layer final : public population_layer_base<M> {
   void forward(const sequence& x, sequence& y, bool) override {
     this->prepare(x);
     const std::size_t N = pop_.neurons(), B = x.batch, T = x.steps, row = B * N;
-    y = sequence(T, B, N);
+    y.reshape(T, B, N);
     input_ = x;  // becomes u_t = x_t + z_{t-1} W_rec^T below
     for (std::size_t s = 0; s < S; ++s) tape_[s].resize(T * row);
     auto arr = pop_.arrays();
