@@ -77,7 +77,9 @@ inline void tile_step(const population_arrays<M, T>& p, std::size_t n0, std::siz
 }  // namespace detail
 
 /// Calls f(b, n0, width, offset) for every tile of lanes, spread over threads: tile
-/// neurons [n0, n0 + width) of batch entry b, at flat offset b·N + n0. Tiles are fixed by
+/// neurons [n0, n0 + width) of batch entry b, at flat offset b·N + n0. Tiles of the same
+/// neurons follow each other (batch entry innermost), so per-neuron data (parameters, a
+/// feeding layer's weights) stays in cache from one tile to the next. Tiles are fixed by
 /// the shape alone, so each lane's arithmetic is the same for any thread count.
 template <class F>
 void for_each_tile(std::size_t batch, std::size_t neurons, F&& f) {
@@ -85,10 +87,38 @@ void for_each_tile(std::size_t batch, std::size_t neurons, F&& f) {
   const std::ptrdiff_t tiles = std::ptrdiff_t(batch * tiles_per_row);
 #pragma omp parallel for schedule(static)
   for (std::ptrdiff_t tile = 0; tile < tiles; ++tile) {
-    const std::size_t b = std::size_t(tile) / tiles_per_row;
-    const std::size_t n0 = (std::size_t(tile) % tiles_per_row) * tile_width;
+    const std::size_t b = std::size_t(tile) % batch;
+    const std::size_t n0 = (std::size_t(tile) / batch) * tile_width;
     f(b, n0, std::min(tile_width, neurons - n0), b * neurons + n0);
   }
+}
+
+/// Runs `steps` forward steps with the input of each tile step supplied by
+/// `input(t, b, n0, width, scratch)`: a pointer to the `width` inputs of neurons [n0, n0 +
+/// width) of batch entry b at step t, which it may compute into `scratch` (tile_width
+/// values, private to the tile). out receives the output [steps][B·N] (or null);
+/// record[s], when not null, receives state s after each step. States are updated in place.
+template <class M, class T, class Input>
+void forward_sequence_from(const population_arrays<M, T>& p, std::size_t steps, Input&& input, T* out,
+                           const std::array<T*, slots<M>::state_count>& record = {}) {
+  constexpr std::size_t S = slots<M>::state_count;
+  const std::size_t row = p.batch * p.neurons;
+  for_each_tile(p.batch, p.neurons, [&](std::size_t b, std::size_t n0, std::size_t width, std::size_t offset) {
+    T st[S][tile_width];
+    alignas(64) T scratch[tile_width];
+    for (std::size_t s = 0; s < S; ++s) std::copy_n(p.state[s] + offset, width, st[s]);
+    for (std::size_t t = 0; t < steps; ++t) {
+      const std::size_t at = t * row + offset;
+      const T* x = input(t, b, n0, width, scratch);
+      if (x && out) detail::tile_step<true, true>(p, n0, width, st, x, out + at);
+      else if (x) detail::tile_step<true, false>(p, n0, width, st, x, static_cast<T*>(nullptr));
+      else if (out) detail::tile_step<false, true>(p, n0, width, st, static_cast<const T*>(nullptr), out + at);
+      else detail::tile_step<false, false>(p, n0, width, st, static_cast<const T*>(nullptr), static_cast<T*>(nullptr));
+      for (std::size_t s = 0; s < S; ++s)
+        if (record[s]) std::copy_n(st[s], width, record[s] + at);
+    }
+    for (std::size_t s = 0; s < S; ++s) std::copy_n(st[s], width, p.state[s] + offset);
+  });
 }
 
 /// Runs `steps` forward steps. x is [steps][B·N] (or null for no input), out receives the
@@ -97,22 +127,13 @@ void for_each_tile(std::size_t batch, std::size_t neurons, F&& f) {
 template <class M, class T>
 void forward_sequence(const population_arrays<M, T>& p, std::size_t steps, const T* x, T* out,
                       const std::array<T*, slots<M>::state_count>& record = {}) {
-  constexpr std::size_t S = slots<M>::state_count;
-  const std::size_t row = p.batch * p.neurons;
-  for_each_tile(p.batch, p.neurons, [&](std::size_t, std::size_t n0, std::size_t width, std::size_t offset) {
-    T st[S][tile_width];
-    for (std::size_t s = 0; s < S; ++s) std::copy_n(p.state[s] + offset, width, st[s]);
-    for (std::size_t t = 0; t < steps; ++t) {
-      const std::size_t at = t * row + offset;
-      if (x && out) detail::tile_step<true, true>(p, n0, width, st, x + at, out + at);
-      else if (x) detail::tile_step<true, false>(p, n0, width, st, x + at, static_cast<T*>(nullptr));
-      else if (out) detail::tile_step<false, true>(p, n0, width, st, static_cast<const T*>(nullptr), out + at);
-      else detail::tile_step<false, false>(p, n0, width, st, static_cast<const T*>(nullptr), static_cast<T*>(nullptr));
-      for (std::size_t s = 0; s < S; ++s)
-        if (record[s]) std::copy_n(st[s], width, record[s] + at);
-    }
-    for (std::size_t s = 0; s < S; ++s) std::copy_n(st[s], width, p.state[s] + offset);
-  });
+  const std::size_t row = p.batch * p.neurons, n = p.neurons;
+  forward_sequence_from(
+      p, steps,
+      [&](std::size_t t, std::size_t b, std::size_t n0, std::size_t, T*) -> const T* {
+        return x ? x + t * row + b * n + n0 : nullptr;
+      },
+      out, record);
 }
 
 /// One forward step over the whole population: x and out are [B·N].

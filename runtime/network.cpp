@@ -1,6 +1,7 @@
 #include <runtime/network.hpp>
 
 #include <runtime/errors.hpp>
+#include <runtime/layers/linear.hpp>
 
 namespace norn {
 
@@ -9,6 +10,14 @@ const sequence& network::forward(const sequence& x, bool keep) {
   activations_.resize(layers_.size());
   const sequence* in = &x;
   for (std::size_t k = 0; k < layers_.size(); ++k) {
+    // Without a backward to prepare, an event-driven linear layer feeds the population
+    // after it directly: currents are computed a tile at a time, never stored.
+    auto* linear = keep || k + 1 == layers_.size() ? nullptr : dynamic_cast<linear_layer*>(layers_[k].get());
+    if (linear && linear->prepare_currents(*in) &&
+        layers_[k + 1]->forward_from(*linear, in->steps, in->batch, activations_[k + 1])) {
+      in = &activations_[++k];
+      continue;
+    }
     layers_[k]->forward(*in, activations_[k], keep);
     in = &activations_[k];
   }

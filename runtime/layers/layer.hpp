@@ -23,6 +23,16 @@ struct parameter_ref {
   parameter_group group = parameter_group::weights;
 };
 
+/// Something that computes a layer's input currents on demand, a tile of neurons at a time,
+/// instead of materializing them (an event-driven linear layer feeding a population).
+class current_source {
+ public:
+  virtual ~current_source() = default;
+  /// The currents of inputs [n0, n0 + width) for row `row` (= t·B + b) of the sequence,
+  /// written into `scratch` (64 floats) or pointing into the source.
+  virtual const float* currents(std::size_t row, std::size_t n0, std::size_t width, float* scratch) const = 0;
+};
+
 class layer {
  public:
   virtual ~layer() = default;
@@ -44,6 +54,12 @@ class layer {
   /// Sets every parameter gradient to zero.
   void zero_grad() {
     for (auto& p : parameters()) std::fill(p.grad.begin(), p.grad.end(), 0.0f);
+  }
+
+  /// Forward whose input comes from `source` instead of a sequence (steps × batch rows),
+  /// without keeping anything for backward; false when the layer cannot do it.
+  virtual bool forward_from(const current_source&, std::size_t /*steps*/, std::size_t /*batch*/, sequence&) {
+    return false;
   }
 
   /// Records states during forward (population layers; others ignore it).

@@ -117,17 +117,7 @@ void linear_layer::forward_events(const sequence& x, sequence& y) {
   const events& e = events_;  // gathered from x by forward()
   const Eigen::Index rows = y.values.rows(), out = weight_.rows(), in = weight_.cols();
   const Eigen::Index blocks = (out + block_width - 1) / block_width;
-  // Wᵀ packed in panels of 32 columns: panel p holds, for each input j, the weights of
-  // outputs 32p … 32p + 31 (zero-padded), so the weights an event adds are 128 contiguous
-  // bytes and a panel is one contiguous stretch of memory (cache- and TLB-friendly).
-  packed_.resize(std::size_t(blocks * in * block_width));
-#pragma omp parallel for schedule(static)
-  for (Eigen::Index p = 0; p < blocks; ++p)
-    for (Eigen::Index j = 0; j < in; ++j)
-      for (Eigen::Index c = 0; c < block_width; ++c) {
-        const Eigen::Index o = p * block_width + c;
-        packed_[std::size_t((p * in + j) * block_width + c)] = o < out ? weight_(o, j) : 0.0f;
-      }
+  pack_weights();
   float* Y = y.values.data();
   const float* b = has_bias_ ? bias_.data() : nullptr;
   const bool binary = e.binary;
@@ -164,6 +154,64 @@ void linear_layer::forward_events(const sequence& x, sequence& y) {
       }
     }
   }
+}
+
+void linear_layer::pack_weights() {
+  // Wᵀ packed in panels of 32 columns: panel p holds, for each input j, the weights of
+  // outputs 32p … 32p + 31 (zero-padded), so the weights an event adds are 128 contiguous
+  // bytes and a panel is one contiguous stretch of memory (cache- and TLB-friendly).
+  const Eigen::Index out = weight_.rows(), in = weight_.cols();
+  const Eigen::Index blocks = (out + block_width - 1) / block_width;
+  packed_.resize(std::size_t(blocks * in * block_width));
+#pragma omp parallel for schedule(static)
+  for (Eigen::Index p = 0; p < blocks; ++p)
+    for (Eigen::Index j = 0; j < in; ++j)
+      for (Eigen::Index c = 0; c < block_width; ++c) {
+        const Eigen::Index o = p * block_width + c;
+        packed_[std::size_t((p * in + j) * block_width + c)] = o < out ? weight_(o, j) : 0.0f;
+      }
+}
+
+bool linear_layer::prepare_currents(const sequence& x) {
+  if (x.features() != in_features())
+    fail("norn: linear layer expects {} input features, got {}", in_features(), x.features());
+  if (!event_driven_ || !events_.gather(x.values, sparse_density_)) return false;
+  pack_weights();
+  last_event_driven_ = false;  // nothing kept for a backward
+  return true;
+}
+
+const float* linear_layer::currents(std::size_t row, std::size_t n0, std::size_t width, float* scratch) const {
+  const events& e = events_;
+  const Eigen::Index out = weight_.rows(), in = weight_.cols();
+  const std::uint32_t k0 = e.row_start[row], k1 = e.row_start[row + 1];
+  for (std::size_t c0 = n0; c0 < n0 + width; c0 += std::size_t(block_width)) {
+    const Eigen::Index p = Eigen::Index(c0) / block_width;
+    const float* panel = packed_.data() + p * in * block_width;
+    lanes a[4];
+    if (has_bias_ && Eigen::Index(c0) + block_width <= out) {
+      for (int q = 0; q < 4; ++q) a[q] = load(bias_.data() + c0 + 8 * q);
+    } else {
+      alignas(32) float start[block_width] = {};
+      if (has_bias_)
+        for (Eigen::Index c = 0; c < block_width && Eigen::Index(c0) + c < out; ++c) start[c] = bias_(Eigen::Index(c0) + c);
+      for (int q = 0; q < 4; ++q) a[q] = load(start + 8 * q);
+    }
+    for (std::uint32_t k = k0; k < k1; ++k) {
+      const float* w = panel + Eigen::Index(e.column[k]) * block_width;
+      if (e.binary) {
+        for (int q = 0; q < 4; ++q) a[q] += load(w + 8 * q);
+      } else {
+        const float v = e.value[k];
+        for (int q = 0; q < 4; ++q) a[q] += v * load(w + 8 * q);
+      }
+    }
+    // the tile holds at most 64 neurons, a multiple of the panel width apart from the last
+    alignas(32) float block[block_width];
+    for (int q = 0; q < 4; ++q) store(block + 8 * q, a[q]);
+    std::copy_n(block, std::min(std::size_t(block_width), n0 + width - c0), scratch + (c0 - n0));
+  }
+  return scratch;
 }
 
 void linear_layer::backward(const sequence& dy, sequence* dx) {

@@ -13,7 +13,7 @@
 
 namespace norn {
 
-class linear_layer final : public layer {
+class linear_layer final : public layer, public current_source {
  public:
   /// A layer with PyTorch's default initialization drawn from `seed`; with init_std > 0
   /// the weights are N(0, init_std²) instead (Norse's recurrent cells use √(2/out)).
@@ -35,11 +35,18 @@ class linear_layer final : public layer {
     event_driven_ = on;
     sparse_density_ = max_density;
   }
+  /// Gathers x's events and packs the weights so that currents() can compute this layer's
+  /// output a tile at a time (for a population that consumes it without materializing it);
+  /// false when x is too dense for events.
+  bool prepare_currents(const sequence& x);
+  const float* currents(std::size_t row, std::size_t n0, std::size_t width, float* scratch) const override;
+
   /// Whether the last forward took the event-driven path.
   bool last_forward_event_driven() const { return last_event_driven_; }
 
  private:
   void forward_events(const sequence& x, sequence& y);
+  void pack_weights();
 
   /// The non-zero entries of each row of an input (its events), in column order.
   struct events {

@@ -180,6 +180,25 @@ class population_layer final : public population_layer_base<M> {
     }
   }
 
+  bool forward_from(const current_source& source, std::size_t steps, std::size_t batch, sequence& y) override {
+    sequence shape;
+    shape.steps = steps;
+    shape.batch = batch;
+    shape.values.resize(0, Eigen::Index(pop_.neurons()));
+    this->prepare(shape);
+    y.reshape(steps, batch, pop_.neurons());
+    std::array<float*, S> rec{};
+    for (std::size_t s = 0; s < S; ++s)
+      if (recording_[s]) rec[s] = recorded_[s].values.data();
+    codegen::forward_sequence_from(
+        pop_.arrays(), steps,
+        [&](std::size_t t, std::size_t b, std::size_t n0, std::size_t width, float* scratch) {
+          return source.currents(t * batch + b, n0, width, scratch);
+        },
+        y.values.data(), rec);
+    return true;
+  }
+
   void backward(const sequence& dy, sequence* dx) override {
     gradient_io<float, S, P> io;
     io.grad_out = dy.span();
