@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#ifdef __AVX2__
+#include <immintrin.h>
+#endif
 #include <omp.h>
 
 namespace norn {
@@ -49,13 +52,19 @@ bool linear_layer::events::gather(const matrix& x, double max_density) {
     for (std::size_t r = r0; r < r1; ++r) {
       const float* row = x.data() + r * cols;
       std::size_t c = 0;
-      for (; c + 8 <= cols; c += 8) {  // skip runs of eight zeros with one vectorizable test
-        bool any = false;
-        for (std::size_t k = 0; k < 8; ++k) any |= row[c + k] != 0.0f;
-        if (!any) continue;
-        for (std::size_t k = 0; k < 8; ++k)
-          if (row[c + k] != 0.0f) col.push_back(std::uint32_t(c + k)), val.push_back(row[c + k]);
+#ifdef __AVX2__
+      // eight at a time: a mask of the non-zero lanes, then one step per set bit
+      const __m256 zero = _mm256_setzero_ps();
+      for (; c + 8 <= cols; c += 8) {
+        unsigned mask = unsigned(_mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(row + c), zero, _CMP_NEQ_UQ)));
+        while (mask) {
+          const unsigned k = unsigned(__builtin_ctz(mask));
+          col.push_back(std::uint32_t(c + k));
+          val.push_back(row[c + k]);
+          mask &= mask - 1;
+        }
       }
+#endif
       for (; c < cols; ++c)
         if (row[c] != 0.0f) col.push_back(std::uint32_t(c)), val.push_back(row[c]);
       row_start[r + 1] = std::uint32_t(col.size());  // counted within the part; offset below
