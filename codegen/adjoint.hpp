@@ -142,8 +142,9 @@ struct adjoint_arrays {
 
 namespace detail {
 
+// NORN-LANE-LOOP-BEGIN (the backward lane loop, checked by tests/vectorization)
 template <class M, class Sg, class T>
-[[gnu::always_inline]] inline void lane_backward(
+[[gnu::always_inline, gnu::flatten]] inline void lane_backward(
     std::size_t j, std::size_t n, const std::array<const T*, slots<M>::state_count>& sb, const T* x,
     const T* gout, const std::array<const T*, slots<M>::state_count>& gs, T* gx,
     T (&lam)[slots<M>::state_count][tile_width], T (&gacc)[slots<M>::parameter_count + 1][tile_width],
@@ -206,6 +207,7 @@ void backward_sequence(const population_arrays<M, T>& p, const Policy& policy, s
       for (std::size_t j = 0; j < width; ++j)
         detail::lane_backward<M, typename Policy::surrogate>(j, j, sb, x, gout, gs, gx, lam, gacc, param, p.dt, alpha,
                                                              reset_grad);
+      // NORN-LANE-LOOP-END
     }
     for (std::size_t s = 0; s < S; ++s)
       if (a.lambda[s]) std::copy_n(lam[s], width, a.lambda[s] + offset);

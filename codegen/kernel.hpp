@@ -42,12 +42,14 @@ constexpr std::size_t output_slot() {
 
 namespace detail {
 
+// NORN-LANE-LOOP-BEGIN (tests/vectorization checks that the loops from here to the end
+// marker are vectorized for every built-in model)
 /// One lane's step: reads its state from the tile and its parameters from the population,
 /// writes the new state back and returns the output. A function of its own so that its
 /// environment is an ordinary local the compiler scalarizes (a variable declared in an
 /// `omp simd` body would become a per-lane array instead).
 template <bool HasInput, class M, class T>
-[[gnu::always_inline]] inline T lane_step(T (&st)[slots<M>::state_count][tile_width],
+[[gnu::always_inline, gnu::flatten]] inline T lane_step(T (&st)[slots<M>::state_count][tile_width],
                                           const std::array<const T*, slots<M>::parameter_count>& param,
                                           std::size_t j, std::size_t n, T x, T dt) {
   using S = slots<M>;
@@ -73,6 +75,7 @@ inline void tile_step(const population_arrays<M, T>& p, std::size_t n0, std::siz
     if constexpr (HasOutput) out[j] = y;
   }
 }
+// NORN-LANE-LOOP-END
 
 }  // namespace detail
 
