@@ -6,6 +6,7 @@
 # For built-in models the header is models/<name>.hpp and the type norn::models::<name>.
 
 set(NORN_MODEL_ENTRY_TEMPLATE ${CMAKE_CURRENT_LIST_DIR}/model_entry.cpp.in)
+set(NORN_MODEL_MAIN_TEMPLATE ${CMAKE_CURRENT_LIST_DIR}/model_main.cpp.in)
 
 function(norn_model_entries out_var)
   cmake_parse_arguments(ARG "BUILTIN" "" "MODELS;HEADERS;TYPES" ${ARGN})
@@ -48,4 +49,52 @@ ${entries}  };
     list(APPEND sources ${file})
   endif()
   set(${out_var} ${sources} PARENT_SCOPE)
+endfunction()
+
+# A binary with the `norn` commands (simulate, train, bench, emit, models) for the model
+# declared in HEADER alongside the built-in ones.
+#
+#   norn_add_model_binary(<name> <header> [TYPE <C++ type>])
+#
+# TYPE defaults to the struct in HEADER that derives from norn::dsl::neuron_model, in the
+# header's first namespace (e.g. lab::qif). Links norn::norn (the installed package) or
+# norn_lib (inside Norn's own build).
+function(norn_add_model_binary name header)
+  cmake_parse_arguments(ARG "" "TYPE" "" ${ARGN})
+  get_filename_component(header_path ${header} ABSOLUTE)
+  if(NOT EXISTS ${header_path})
+    message(FATAL_ERROR "norn_add_model_binary(${name}): no header ${header_path}")
+  endif()
+  set(type ${ARG_TYPE})
+  if(NOT type)
+    file(READ ${header_path} text)
+    string(REGEX MATCH "struct[ \t\n]+([A-Za-z_][A-Za-z0-9_]*)[ \t\n]*:[ \t\n]*(public[ \t\n]+)?(::)?(norn::)?(dsl::)?neuron_model" found "${text}")
+    if(NOT found)
+      message(FATAL_ERROR "norn_add_model_binary(${name}): no struct deriving from norn::dsl::neuron_model in ${header}; give TYPE")
+    endif()
+    set(type ${CMAKE_MATCH_1})
+    string(REGEX MATCH "namespace[ \t\n]+([A-Za-z_][A-Za-z0-9_:]*)[ \t\n]*{" ns "${text}")
+    if(ns)
+      set(type ${CMAKE_MATCH_1}::${type})
+    endif()
+  endif()
+  string(MAKE_C_IDENTIFIER "${name}" id)
+  set(NORN_MODEL_ID ${id})
+  set(NORN_MODEL_HEADER ${header_path})
+  set(NORN_MODEL_TYPE ${type})
+  set(dir ${CMAKE_CURRENT_BINARY_DIR}/norn_model_${id})
+  configure_file(${NORN_MODEL_ENTRY_TEMPLATE} ${dir}/entry_${id}.cpp @ONLY)
+  configure_file(${NORN_MODEL_MAIN_TEMPLATE} ${dir}/main.cpp @ONLY)
+  add_executable(${name} ${dir}/main.cpp ${dir}/entry_${id}.cpp)
+  if(TARGET norn_lib)
+    target_link_libraries(${name} PRIVATE norn_lib)
+    set(plot norn_plot)
+  else()
+    target_link_libraries(${name} PRIVATE norn::norn)
+    set(plot norn::plot)
+  endif()
+  # pictures come from the plotting module, looked up next to the executable
+  add_custom_command(TARGET ${name} POST_BUILD
+    COMMAND ${CMAKE_COMMAND} -E copy_if_different $<TARGET_FILE:${plot}> $<TARGET_FILE_DIR:${name}>
+    VERBATIM)
 endfunction()

@@ -25,6 +25,7 @@
 #include <boost/hana/fold_left.hpp>
 #include <boost/hana/length.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 
@@ -110,7 +111,7 @@ inline void backward_phase(lowered_phase<A...>, const Env& before, Bar& bar) {
 /// the values before the step (states, parameters, input, dt); `bar` holds on entry the
 /// adjoints after the step (states, and the output slot), and on exit the adjoints before
 /// it: states (λ), parameters (this step's contribution), the input.
-template <class Sg, class Env>
+template <class Sg, bool Instance = true, class Env>
 inline void backward_step(Env e, std::array<typename Env::value_type, Env::slot_table::count>& bar) {
   using M = typename Env::model_type;
   constexpr auto steps = lowered_step<M>;
@@ -143,7 +144,7 @@ struct adjoint_arrays {
 namespace detail {
 
 // NORN-LANE-LOOP-BEGIN (the backward lane loop, checked by tests/vectorization)
-template <class M, class Sg, class T>
+template <class M, class Sg, bool Params, class T>
 [[gnu::always_inline, gnu::flatten]] inline void lane_backward(
     std::size_t j, std::size_t n, const std::array<const T*, slots<M>::state_count>& sb, const T* x,
     const T* gout, const std::array<const T*, slots<M>::state_count>& gs, T* gx,
@@ -160,59 +161,98 @@ template <class M, class Sg, class T>
   std::array<T, S::count> bar{};
   for (std::size_t s = 0; s < S::state_count; ++s) bar[s] = lam[s][j] + gs[s][j];
   bar[output_slot<M>()] += gout[j];
-  backward_step<Sg>(e, bar);
+  backward_step<Sg, Params>(e, bar);
   for (std::size_t s = 0; s < S::state_count; ++s) lam[s][j] = bar[s];
-  for (std::size_t q = 0; q < S::parameter_count; ++q) gacc[q][j] += bar[S::state_count + q];
+  if constexpr (Params)  // else the compiler drops the arithmetic of the parameters' adjoints
+    for (std::size_t q = 0; q < S::parameter_count; ++q) gacc[q][j] += bar[S::state_count + q];
   gx[j] = bar[S::input_slot];
 }
 
+/// One time step back of one tile: lanes [0, width); parameter gradients summed if Params.
+template <class M, class Sg, bool Params, class T>
+[[gnu::flatten]] inline void tile_backward(std::size_t width, const std::array<const T*, slots<M>::state_count>& sb, const T* x,
+                          const T* gout, const std::array<const T*, slots<M>::state_count>& gs, T* gx,
+                          T (&lam)[slots<M>::state_count][tile_width],
+                          T (&gacc)[slots<M>::parameter_count + 1][tile_width],
+                          const std::array<const T*, slots<M>::parameter_count>& param, T dt, double alpha,
+                          double reset_grad) {
+#pragma omp simd
+  for (std::size_t j = 0; j < width; ++j)
+    lane_backward<M, Sg, Params>(j, j, sb, x, gout, gs, gx, lam, gacc, param, dt, alpha, reset_grad);
+}
+// NORN-LANE-LOOP-END
+
 }  // namespace detail
 
-/// Backward through `steps` steps, from the last to the first, tile by tile (each tile
-/// keeps its λ and parameter-gradient accumulators local while it walks time back).
+namespace detail {
+
+/// A tile's adjoint states and parameter-gradient sums, as a span keeps them.
+template <class M, class T>
+struct tile_adjoint {
+  alignas(64) T lam[slots<M>::state_count][tile_width];
+  alignas(64) T gacc[slots<M>::parameter_count + 1][tile_width];
+};
+
+}  // namespace detail
+
+/// Backward through `steps` steps, from the last to the first, a span of tiles at a time
+/// (each tile keeps its λ and parameter-gradient sums local while the span walks time back).
 template <class M, class T, class Policy>
 void backward_sequence(const population_arrays<M, T>& p, const Policy& policy, std::size_t steps,
                        const adjoint_arrays<M, T>& a) {
   constexpr std::size_t S = slots<M>::state_count;
   constexpr std::size_t P = slots<M>::parameter_count;
   const std::size_t row = p.batch * p.neurons;
-  for_each_tile(p.batch, p.neurons, [&](std::size_t, std::size_t n0, std::size_t width, std::size_t offset) {
+  for_each_span(p.batch, p.neurons, [&](const std::vector<tile_ref>& tiles) {
     alignas(64) T zeros[tile_width] = {};
     alignas(64) T scratch[tile_width];
-    T lam[S][tile_width];
     // continuing the caller's sums (rather than adding a fresh sum to them) keeps the order
     // of additions, so a backward split into segments gives the same bits as one pass
-    T gacc[P + 1][tile_width] = {};
-    for (std::size_t q = 0; q < P; ++q)
-      if (a.grad_param[q])
-        for (std::size_t j = 0; j < width; ++j) gacc[q][j] = a.grad_param[q][offset + j];
-    for (std::size_t s = 0; s < S; ++s)
-      for (std::size_t j = 0; j < width; ++j) lam[s][j] = a.lambda[s] ? a.lambda[s][offset + j] : T(0);
-    std::array<const T*, P> param;
-    for (std::size_t q = 0; q < P; ++q) param[q] = p.parameter[q] + n0;
-    for (std::size_t t = steps; t-- > 0;) {
-      const std::size_t at = t * row + offset;
-      std::array<const T*, S> sb, gs;
-      for (std::size_t s = 0; s < S; ++s) {
-        sb[s] = a.states_before[s] + at;
-        gs[s] = a.grad_state[s] ? a.grad_state[s] + at : zeros;
-        if (a.record_lambda[s])
-          for (std::size_t j = 0; j < width; ++j) a.record_lambda[s][at + j] = lam[s][j] + gs[s][j];
-      }
-      const T* x = a.x ? a.x + at : zeros;
-      const T* gout = a.grad_out ? a.grad_out + at : zeros;
-      T* gx = a.grad_x ? a.grad_x + at : scratch;
-      const double alpha = policy.alpha, reset_grad = policy.reset_grad;
-#pragma omp simd
-      for (std::size_t j = 0; j < width; ++j)
-        detail::lane_backward<M, typename Policy::surrogate>(j, j, sb, x, gout, gs, gx, lam, gacc, param, p.dt, alpha,
-                                                             reset_grad);
-      // NORN-LANE-LOOP-END
+    std::vector<detail::tile_adjoint<M, T>> adj(tiles.size());
+    for (std::size_t i = 0; i < tiles.size(); ++i) {
+      const tile_ref& tile = tiles[i];
+      auto& d = adj[i];
+      for (std::size_t q = 0; q <= P; ++q)
+        for (std::size_t j = 0; j < tile_width; ++j)
+          d.gacc[q][j] = q < P && a.grad_param[q] && j < tile.width ? a.grad_param[q][tile.offset + j] : T(0);
+      for (std::size_t s = 0; s < S; ++s)
+        for (std::size_t j = 0; j < tile_width; ++j)
+          d.lam[s][j] = a.lambda[s] && j < tile.width ? a.lambda[s][tile.offset + j] : T(0);
     }
-    for (std::size_t s = 0; s < S; ++s)
-      if (a.lambda[s]) std::copy_n(lam[s], width, a.lambda[s] + offset);
-    for (std::size_t q = 0; q < P; ++q)
-      if (a.grad_param[q]) std::copy_n(gacc[q], width, a.grad_param[q] + offset);
+    const double alpha = policy.alpha, reset_grad = policy.reset_grad;
+    const bool params = std::any_of(a.grad_param.begin(), a.grad_param.end(), [](const T* g) { return g != nullptr; });
+    for (std::size_t t = steps; t-- > 0;)
+      for (std::size_t i = 0; i < tiles.size(); ++i) {
+        const tile_ref& tile = tiles[i];
+        const std::size_t k = t * row + tile.offset, width = tile.width;
+        auto& lam = adj[i].lam;
+        auto& gacc = adj[i].gacc;
+        std::array<const T*, S> sb, gs;
+        for (std::size_t s = 0; s < S; ++s) {
+          sb[s] = a.states_before[s] + k;
+          gs[s] = a.grad_state[s] ? a.grad_state[s] + k : zeros;
+          if (a.record_lambda[s])
+            for (std::size_t j = 0; j < width; ++j) a.record_lambda[s][k + j] = lam[s][j] + gs[s][j];
+        }
+        std::array<const T*, P> param;
+        for (std::size_t q = 0; q < P; ++q) param[q] = p.parameter[q] + tile.n0;
+        const T* x = a.x ? a.x + k : zeros;
+        const T* gout = a.grad_out ? a.grad_out + k : zeros;
+        T* gx = a.grad_x ? a.grad_x + k : scratch;
+        if (params)
+          detail::tile_backward<M, typename Policy::surrogate, true>(width, sb, x, gout, gs, gx, lam, gacc, param, p.dt,
+                                                                     alpha, reset_grad);
+        else
+          detail::tile_backward<M, typename Policy::surrogate, false>(width, sb, x, gout, gs, gx, lam, gacc, param, p.dt,
+                                                                      alpha, reset_grad);
+      }
+    for (std::size_t i = 0; i < tiles.size(); ++i) {
+      const tile_ref& tile = tiles[i];
+      for (std::size_t s = 0; s < S; ++s)
+        if (a.lambda[s]) std::copy_n(adj[i].lam[s], tile.width, a.lambda[s] + tile.offset);
+      for (std::size_t q = 0; q < P; ++q)
+        if (a.grad_param[q]) std::copy_n(adj[i].gacc[q], tile.width, a.grad_param[q] + tile.offset);
+    }
   });
 }
 

@@ -1,17 +1,26 @@
 #pragma once
 /// Forward kernels over arrays. A population of N neurons × B batch entries keeps one
 /// contiguous array per state ([B·N], batch-major) and one per parameter ([N]). Neurons
-/// are processed in tiles of `tile_width` lanes: a tile's states stay in a small local
-/// block while the kernel walks time, the lane loop is an OpenMP `simd` loop over
-/// straight-line code (selects, no branches), and tiles are spread over threads. Every
-/// neuron's arithmetic is the same whatever the thread count, so results are identical
-/// for 1 and 2 threads.
+/// are processed in tiles of `tile_width` lanes; the lane loop is an OpenMP `simd` loop
+/// over straight-line code (selects, no branches). Two walks over tiles and time:
+///  - spans (inputs and outputs in memory): each thread takes a span of consecutive tiles
+///    (up to `span_tiles_max`, their states in a local block that stays in L2) and steps
+///    the whole span at each time step, so every array of [steps][B·N] is read and written
+///    in long contiguous runs, as the prefetchers want;
+///  - tiles walking time (inputs computed per tile, e.g. from a feeding layer's spikes):
+///    one tile runs all its steps before the next, so what the input needs per tile (a
+///    panel of weights) stays in cache.
+/// Every lane's arithmetic is the same whatever the walk or the thread count, so results
+/// are identical for 1 and 2 threads.
 
 #include <codegen/step.hpp>
+
+#include <omp.h>
 
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <vector>
 
 namespace norn::codegen {
 
@@ -96,6 +105,54 @@ void for_each_tile(std::size_t batch, std::size_t neurons, F&& f) {
   }
 }
 
+/// A tile of the row-major order (batch entry outer, neurons inner) used by spans.
+struct tile_ref {
+  std::size_t b, n0, width, offset;
+};
+
+/// Most tiles in a span: 8,192 lanes, whose states (a few floats each) stay in L2.
+inline constexpr std::size_t span_tiles_max = 128;
+
+/// Calls f(tiles) for spans of consecutive tiles (a std::vector<tile_ref>) spread over
+/// threads, at least one span per thread.
+template <class F>
+void for_each_span(std::size_t batch, std::size_t neurons, F&& f) {
+  const std::size_t tiles_per_row = (neurons + tile_width - 1) / tile_width;
+  const std::size_t tiles = batch * tiles_per_row;
+  if (tiles == 0) return;
+  const std::size_t spans = std::min(
+      tiles, std::max(std::size_t(omp_get_max_threads()), (tiles + span_tiles_max - 1) / span_tiles_max));
+#pragma omp parallel for schedule(static)
+  for (std::ptrdiff_t span = 0; span < std::ptrdiff_t(spans); ++span) {
+    std::vector<tile_ref> refs;
+    for (std::size_t i = tiles * std::size_t(span) / spans; i < tiles * (std::size_t(span) + 1) / spans; ++i) {
+      const std::size_t b = i / tiles_per_row, n0 = (i % tiles_per_row) * tile_width;
+      refs.push_back({b, n0, std::min(tile_width, neurons - n0), b * neurons + n0});
+    }
+    f(refs);
+  }
+}
+
+namespace detail {
+
+/// One time step of one tile, with or without input and output.
+template <class M, class T>
+inline void tile_step_any(const population_arrays<M, T>& p, std::size_t n0, std::size_t width,
+                          T (&st)[slots<M>::state_count][tile_width], const T* x, T* out) {
+  if (x && out) tile_step<true, true>(p, n0, width, st, x, out);
+  else if (x) tile_step<true, false>(p, n0, width, st, x, static_cast<T*>(nullptr));
+  else if (out) tile_step<false, true>(p, n0, width, st, static_cast<const T*>(nullptr), out);
+  else tile_step<false, false>(p, n0, width, st, static_cast<const T*>(nullptr), static_cast<T*>(nullptr));
+}
+
+/// A tile's states, as a span keeps them.
+template <class M, class T>
+struct tile_states {
+  alignas(64) T v[slots<M>::state_count][tile_width];
+};
+
+}  // namespace detail
+
 /// Runs `steps` forward steps with the input of each tile step supplied by
 /// `input(t, b, n0, width, scratch)`: a pointer to the `width` inputs of neurons [n0, n0 +
 /// width) of batch entry b at step t, which it may compute into `scratch` (tile_width
@@ -112,11 +169,7 @@ void forward_sequence_from(const population_arrays<M, T>& p, std::size_t steps, 
     for (std::size_t s = 0; s < S; ++s) std::copy_n(p.state[s] + offset, width, st[s]);
     for (std::size_t t = 0; t < steps; ++t) {
       const std::size_t at = t * row + offset;
-      const T* x = input(t, b, n0, width, scratch);
-      if (x && out) detail::tile_step<true, true>(p, n0, width, st, x, out + at);
-      else if (x) detail::tile_step<true, false>(p, n0, width, st, x, static_cast<T*>(nullptr));
-      else if (out) detail::tile_step<false, true>(p, n0, width, st, static_cast<const T*>(nullptr), out + at);
-      else detail::tile_step<false, false>(p, n0, width, st, static_cast<const T*>(nullptr), static_cast<T*>(nullptr));
+      detail::tile_step_any(p, n0, width, st, input(t, b, n0, width, scratch), out ? out + at : out);
       for (std::size_t s = 0; s < S; ++s)
         if (record[s]) std::copy_n(st[s], width, record[s] + at);
     }
@@ -130,13 +183,23 @@ void forward_sequence_from(const population_arrays<M, T>& p, std::size_t steps, 
 template <class M, class T>
 void forward_sequence(const population_arrays<M, T>& p, std::size_t steps, const T* x, T* out,
                       const std::array<T*, slots<M>::state_count>& record = {}) {
-  const std::size_t row = p.batch * p.neurons, n = p.neurons;
-  forward_sequence_from(
-      p, steps,
-      [&](std::size_t t, std::size_t b, std::size_t n0, std::size_t, T*) -> const T* {
-        return x ? x + t * row + b * n + n0 : nullptr;
-      },
-      out, record);
+  constexpr std::size_t S = slots<M>::state_count;
+  const std::size_t row = p.batch * p.neurons;
+  for_each_span(p.batch, p.neurons, [&](const std::vector<tile_ref>& tiles) {
+    std::vector<detail::tile_states<M, T>> st(tiles.size());
+    for (std::size_t i = 0; i < tiles.size(); ++i)
+      for (std::size_t s = 0; s < S; ++s) std::copy_n(p.state[s] + tiles[i].offset, tiles[i].width, st[i].v[s]);
+    for (std::size_t t = 0; t < steps; ++t)
+      for (std::size_t i = 0; i < tiles.size(); ++i) {
+        const tile_ref& tile = tiles[i];
+        const std::size_t k = t * row + tile.offset;
+        detail::tile_step_any(p, tile.n0, tile.width, st[i].v, x ? x + k : x, out ? out + k : out);
+        for (std::size_t s = 0; s < S; ++s)
+          if (record[s]) std::copy_n(st[i].v[s], tile.width, record[s] + k);
+      }
+    for (std::size_t i = 0; i < tiles.size(); ++i)
+      for (std::size_t s = 0; s < S; ++s) std::copy_n(st[i].v[s], tiles[i].width, p.state[s] + tiles[i].offset);
+  });
 }
 
 /// One forward step over the whole population: x and out are [B·N].

@@ -8,8 +8,11 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <cmath>
 #include <omp.h>
 #include <cstring>
@@ -100,13 +103,13 @@ result simulate_process(const std::string& self, int repeat) {
   return r;
 }
 
-result lif_layer(std::size_t n, int repeat) {
-  result r{"lif-layer", fmt::format("Poisson(0.3 x 100 Hz) -> Linear({0}, {0}) -> lif, batch 32, 1,000 steps, forward", n)};
+result lif_layer(std::size_t n, int repeat, std::size_t steps, double rate) {
+  result r{"lif-layer", fmt::format("Poisson({1} x 100 Hz) -> Linear({0}, {0}) -> lif, batch 32, {2} steps, forward", n, rate, steps)};
   train_config c;
   network net = make(fmt::format(R"({{"layers": [{{"type": "linear", "in": {0}, "out": {0}, "bias": false}}, {{"type": "lif"}}]}})", n), c);
-  const std::size_t T = 1000, B = 32;
+  const std::size_t T = steps, B = 32;
   sequence x(T, B, n);
-  const std::vector<float> rates(B * n, 0.3f);
+  const std::vector<float> rates(B * n, float(rate));
   const auto spikes = poisson_encode(rates, T, 100.0, 0.001, 1);
   std::copy(spikes.begin(), spikes.end(), x.values.data());
   net.forward(x, false);  // warm up
@@ -118,6 +121,9 @@ result lif_layer(std::size_t n, int repeat) {
   r.bytes = events * double(n) * 4 + 3.0 * double(T * B * n) * 4;  // weight rows read; currents written, read; spikes written
   r.note = fmt::format("input density {:.3f}", events / double(spikes.size()));
   r.size = n;
+  r.steps = T;
+  r.events = events;
+  r.density = events / double(spikes.size());
   return r;
 }
 
@@ -174,6 +180,56 @@ result odd_firing(int repeat) {
   return r;
 }
 
+namespace {
+
+/// This process's resident set now, and its peak since the last reset_peak(), in bytes.
+std::size_t status_bytes(const char* field) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind(field, 0) == 0) return std::size_t(std::stoull(line.substr(std::strlen(field)))) * 1024;
+  throw std::runtime_error("no /proc/self/status");
+}
+void reset_peak() {
+  std::ofstream("/proc/self/clear_refs") << "5";  // VmHWM := VmRSS
+}
+
+}  // namespace
+
+memory_result bptt_memory(std::size_t interval) {
+  memory_result m;
+  m.interval = interval;
+  const std::size_t T = m.steps, B = 64, in = 700, hidden = 256, out = 20;
+  ::malloc_trim(0);
+  const std::size_t base = status_bytes("VmRSS:");
+  reset_peak();
+  {
+    train_config c;
+    network net = make(fmt::format(R"({{"layers": [{{"type": "linear", "in": {}, "out": {}}}, {{"type": "lif", "checkpoint_every": {}}},
+                                    {{"type": "linear", "out": {}}}, {{"type": "li", "checkpoint_every": {}}}],
+                         "loss": {{"type": "cross_entropy", "reduction": "max"}}, "optimizer": {{"type": "adam", "lr": 0.001}}}})",
+                                   in, hidden, interval, out, interval),
+                       c);
+    batch b;
+    b.x = sequence(T, B, in);
+    fill_bernoulli(b.x.span(), 0.05, 1.0, 3);
+    for (std::size_t k = 0; k < B; ++k) b.targets.labels.push_back(int(k % out));
+    const auto loss = make_loss(c);
+    optimizer opt(c.optimizer);
+    const auto start = clock::now();
+    net.zero_grad();
+    forward_backward(net, *loss, b);
+    auto params = net.parameters();
+    opt.step(params);
+    m.seconds = std::chrono::duration<double>(clock::now() - start).count();
+    m.peak_bytes = double(status_bytes("VmHWM:") - base);
+  }
+  const double parameters = double(in * hidden + hidden + hidden * out + out);
+  m.parameter_bytes = 4 * 4 * parameters;  // values, gradients, Adam's two moments
+  m.activation_bytes = 4.0 * double(T * B) * double(in + hidden + hidden + out + out);  // input, every layer's output
+  return m;
+}
+
 std::string table(const std::vector<result>& results, const peaks& p) {
   std::string s = fmt::format("machine peaks (measured now): sgemm {:.1f} GFLOP/s, memory copy {:.1f} GB/s\n\n", p.sgemm_gflops, p.copy_gbs);
   s += fmt::format("{:<22} {:>11} {:>16} {:>10} {:>8} {:>10} {:>8}\n", "workload", "best", "neuron-steps/s", "GFLOP/s", "of peak",
@@ -191,13 +247,53 @@ std::string table(const std::vector<result>& results, const peaks& p) {
   return s;
 }
 
-std::string json(const std::vector<result>& results, const peaks& p) {
+std::string json(const std::vector<result>& results, const peaks& p, const std::vector<memory_result>& memory,
+                 const std::vector<result>& scaling) {
+  auto entry = [](const result& r) {
+    return nlohmann::json{{"name", r.name}, {"shape", r.shape}, {"best_seconds", r.best()}, {"seconds", r.seconds},
+                          {"neuron_steps_per_second", r.neuron_steps / r.best()}, {"gflops", r.flops / r.best() / 1e9},
+                          {"gbs", r.bytes / r.best() / 1e9}, {"note", r.note}};
+  };
   nlohmann::json j{{"peaks", {{"sgemm_gflops", p.sgemm_gflops}, {"copy_gbs", p.copy_gbs}}}, {"results", nlohmann::json::array()}};
-  for (const auto& r : results)
-    j["results"].push_back({{"name", r.name}, {"shape", r.shape}, {"best_seconds", r.best()}, {"seconds", r.seconds},
-                            {"neuron_steps_per_second", r.neuron_steps / r.best()}, {"gflops", r.flops / r.best() / 1e9},
-                            {"gbs", r.bytes / r.best() / 1e9}, {"note", r.note}});
+  for (const auto& r : results) j["results"].push_back(entry(r));
+  for (const auto& m : memory)
+    j["memory"].push_back({{"steps", m.steps}, {"checkpoint_every", m.interval}, {"peak_bytes", m.peak_bytes},
+                           {"floor_bytes", m.parameter_bytes + m.activation_bytes}, {"seconds", m.seconds}});
+  for (const auto& r : scaling) {
+    auto e = entry(r);
+    e["features"] = r.size, e["steps"] = r.steps, e["density"] = r.density, e["input_spikes"] = r.events;
+    j["scaling"].push_back(e);
+  }
   return j.dump(2);
+}
+
+}  // namespace norn::bench
+
+namespace norn::bench {
+
+std::string memory_table(const std::vector<memory_result>& results) {
+  std::string s = "BPTT memory: one training step of train-step's network over 1,000 steps (batch 64), peak resident\n"
+                  "memory above the process before it; floor = parameters (values, gradients, Adam moments) + input +\n"
+                  "every layer's output sequence\n\n";
+  s += fmt::format("{:<28} {:>10} {:>10} {:>10} {:>9}\n", "mode", "peak MB", "floor MB", "peak/floor", "step");
+  for (const auto& m : results) {
+    const double floor = m.parameter_bytes + m.activation_bytes;
+    s += fmt::format("{:<28} {:>10.1f} {:>10.1f} {:>10.2f} {:>7.0f}ms\n",
+                     m.interval == 1 ? std::string("state kept every step") : fmt::format("checkpoint every {} steps", m.interval),
+                     m.peak_bytes / 1e6, floor / 1e6, m.peak_bytes / floor, m.seconds * 1e3);
+  }
+  return s;
+}
+
+std::string scaling_table(const std::vector<result>& results) {
+  std::string s = "Scaling of the event-driven lif-layer (forward; batch 32)\n\n";
+  s += fmt::format("{:>6} {:>6} {:>9} {:>12} {:>11} {:>14}\n", "N", "steps", "density", "input spikes", "best", "ns per spike·N");
+  for (const auto& r : results) {
+    const double events = r.events;
+    s += fmt::format("{:>6} {:>6} {:>9.3f} {:>12.0f} {:>9.2f}ms {:>14.3f}\n", r.size, r.steps, r.density, events, r.best() * 1e3,
+                     r.best() * 1e9 / (events * double(r.size)));
+  }
+  return s;
 }
 
 }  // namespace norn::bench

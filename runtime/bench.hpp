@@ -19,6 +19,9 @@ struct result {
   double bytes = 0;             ///< memory traffic per run, estimated
   std::string note;
   std::size_t size = 0;  ///< lif-layer: N
+  std::size_t steps = 0;     ///< lif-layer: T
+  double events = 0;         ///< lif-layer: input spikes per run
+  double density = 0;        ///< lif-layer: input spikes per input and step
 
   double best() const;
 };
@@ -35,8 +38,8 @@ peaks measure_peaks(int repeat);
 /// recorded; `self` is the norn executable to spawn.
 result simulate_process(const std::string& self, int repeat);
 /// Norse's LIF benchmark: Poisson(0.3 · 100 Hz) input → Linear(N, N) → lif, batch 32,
-/// 1,000 steps, forward only.
-result lif_layer(std::size_t features, int repeat);
+/// 1,000 steps, forward only; `steps` and `rate` (the 0.3) vary it for the scaling table.
+result lif_layer(std::size_t features, int repeat, std::size_t steps = 1000, double rate = 0.3);
 /// One training step: 700 → 256 lif → 20 li, 100 steps, batch 64, 5 % input spikes,
 /// cross entropy on the max over time, Adam.
 result train_step(int repeat);
@@ -44,8 +47,26 @@ result train_step(int repeat);
 /// mse, Adam.
 result odd_firing(int repeat);
 
+/// Peak memory of one training step of the train-step network over 1,000 steps.
+struct memory_result {
+  std::size_t steps = 1000;
+  std::size_t interval = 1;      ///< population states kept every `interval` steps
+  double peak_bytes = 0;         ///< resident memory at the peak, above the process before the step
+  double parameter_bytes = 0;    ///< parameters, gradients, Adam moments
+  double activation_bytes = 0;   ///< input and every layer's output over the sequence
+  double seconds = 0;            ///< the step
+};
+
+/// Measures one step from a fresh network, with populations checkpointing every `interval`
+/// steps (1: the whole state tape). Linux only (/proc/self/status, clear_refs).
+memory_result bptt_memory(std::size_t interval);
+std::string memory_table(const std::vector<memory_result>& results);
+/// The README's scaling table from lif_layer results.
+std::string scaling_table(const std::vector<result>& results);
+
 /// The table `norn bench` prints, and the same as JSON.
 std::string table(const std::vector<result>& results, const peaks& p);
-std::string json(const std::vector<result>& results, const peaks& p);
+std::string json(const std::vector<result>& results, const peaks& p, const std::vector<memory_result>& memory = {},
+                 const std::vector<result>& scaling = {});
 
 }  // namespace norn::bench

@@ -3,12 +3,14 @@
 /// data and makes type-erased simulators of it (float or double). The built-in models
 /// come from `builtin_models()`; a model binary adds its own (see cmake/NornModel.cmake).
 
+#include <codegen/emit.hpp>
 #include <runtime/layers/population_layer.hpp>
 #include <runtime/model_info.hpp>
 #include <runtime/population.hpp>
 
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -46,6 +48,8 @@ struct model_entry {
                                      bool double_precision);
   /// A population of the model as a network layer (recurrent if the options say so).
   std::unique_ptr<layer> (*make_layer)(const population_options& options);
+  /// The model's forward step, or its adjoint through `rule`'s surrogate, as C++ source.
+  std::string (*emit)(bool backward, const spike_gradient& rule);
 };
 
 namespace detail {
@@ -129,6 +133,12 @@ model_entry entry_of() {
           [](const population_options& o) -> std::unique_ptr<layer> {
             if (o.recurrent) return std::make_unique<recurrent_population_layer<M>>(o);
             return std::make_unique<population_layer<M>>(o);
+          },
+          [](bool backward, const spike_gradient& rule) -> std::string {
+            if (!backward) return codegen::emit_forward<M>();
+            return with_policy<M>(rule, [](const auto& policy) -> std::string {
+              return codegen::emit_backward<M, typename std::remove_cvref_t<decltype(policy)>::surrogate>();
+            });
           }};
 }
 

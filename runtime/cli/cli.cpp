@@ -74,12 +74,24 @@ action add_train(CLI::App& app, std::span<const model_entry> models) {
 action add_bench(CLI::App& app, const std::string& self) {
   auto o = std::make_shared<bench_options>();
   auto* cmd = app.add_subcommand("bench", "Measure the reference workloads against this machine's peaks");
-  cmd->add_option("workloads", o->workloads, "simulate, lif-layer, train-step, odd-firing (default: all)");
+  cmd->add_option("workloads", o->workloads, "simulate, lif-layer, train-step, odd-firing (default: these four), memory, scaling");
   cmd->add_option("--features", o->features, "Sizes N of lif-layer (default: 250,1000,2000)")->delimiter(',');
   cmd->add_option("--repeat", o->repeat, "Repetitions; the best is reported")->capture_default_str();
   cmd->add_flag("--json", o->json, "Print JSON instead of a table");
   return [o, cmd, self] {
     if (cmd->parsed()) bench_command(*o, self);
+  };
+}
+
+action add_emit(CLI::App& app, std::span<const model_entry> models) {
+  auto o = std::make_shared<emit_options>();
+  auto* cmd = app.add_subcommand("emit", "Print a model's generated forward step (or its adjoint) as C++ source");
+  cmd->add_option("model", o->model, "Model name (see `norn models`)")->required();
+  cmd->add_flag("--backward", o->backward, "Print the adjoint (backward) step instead of the forward step");
+  cmd->add_option("--surrogate", o->surrogate,
+                  "Surrogate of the adjoint: default, superspike, fast_sigmoid, arctan, triangle, straight_through, heaviside");
+  return [o, cmd, models] {
+    if (cmd->parsed()) emit_command(*o, models);
   };
 }
 
@@ -124,6 +136,7 @@ int run(int argc, char** argv, std::span<const model_entry> models) {
   actions.push_back(add_train(app, models));
   actions.push_back(add_bench(app, argv[0]));
   actions.push_back(add_models(app, models));
+  actions.push_back(add_emit(app, models));
   if (argc > 1 && argv[1][0] != '-') {
     std::string known;
     bool found = false;

@@ -65,6 +65,16 @@ struct bench_options {
 /// Runs `norn bench`; `self` is the path of this executable.
 void bench_command(const bench_options& o, const std::string& self);
 
+/// What `norn emit` prints.
+struct emit_options {
+  std::string model;
+  bool backward = false;
+  std::string surrogate = "default";
+};
+
+/// Prints a model's forward step (or its adjoint) as C++ source, with the helpers it calls.
+void emit_command(const emit_options& o, std::span<const model_entry> models);
+
 /// Prints one model (or all, when `name` is empty), as `norn models` does.
 void list_models(const std::string& name, std::span<const model_entry> models);
 

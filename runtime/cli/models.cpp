@@ -32,4 +32,12 @@ void list_models(const std::string& name, std::span<const model_entry> models) {
   }
 }
 
+void emit_command(const emit_options& o, std::span<const model_entry> models) {
+  const model_entry& m = find_model(models, o.model);
+  spike_gradient rule;
+  rule.surrogate = parse_surrogate(o.surrogate);
+  fmt::print("{}\nnamespace norn_emitted {{\n\n{}\n}}  // namespace norn_emitted\n", codegen::emit_prelude(),
+             m.emit(o.backward, rule));
+}
+
 }  // namespace norn::cli

@@ -1,8 +1,8 @@
-// The example model of examples/models/qif.hpp, declared outside Norn, runs through the
+// The example model of examples/custom_model/qif.hpp, declared outside Norn, runs through the
 // same generated kernels as the built-in models.
 #include <catch2/catch.hpp>
 
-#include <models/qif.hpp>
+#include <custom_model/qif.hpp>
 #include <support.hpp>
 
 using namespace norn;
