@@ -1,4 +1,5 @@
 #include <runtime/cli/cli.hpp>
+#include <runtime/cli/model_main.hpp>
 
 #include <runtime/cli/commands.hpp>
 
@@ -172,6 +173,12 @@ int run(int argc, char** argv, std::span<const model_entry> models) {
     fmt::print(stderr, "norn: internal error: {}\n", e.what());
     return 1;
   }
+}
+
+int run_with(int argc, char** argv, model_entry (*extra)()) {
+  std::vector<model_entry> models = builtin_models();
+  models.push_back(extra());
+  return run(argc, argv, models);
 }
 
 }  // namespace norn::cli
