@@ -3,7 +3,6 @@
 /// data and makes type-erased simulators of it (float or double). The built-in models
 /// come from `builtin_models()`; a model binary adds its own (see cmake/NornModel.cmake).
 
-#include <codegen/emit.hpp>
 #include <runtime/layers/population_layer.hpp>
 #include <runtime/model_info.hpp>
 #include <runtime/population.hpp>
@@ -122,20 +121,12 @@ class simulator_of final : public simulator {
 };
 }  // namespace detail
 
-/// Prints model M's forward step, or its adjoint through `rule`'s surrogate, as C++.
+/// The registry entry of model M; `emit` is emit_of<M> (runtime/model_emit.hpp), which
+/// generated entries compile in a translation unit of their own, at -O0: string building
+/// gains nothing from -O3, and compiling it with the kernels took 11 of a model's 38 s
+/// (measured).
 template <dsl::model M>
-std::string emit_of(bool backward, const spike_gradient& rule) {
-  if (!backward) return codegen::emit_forward<M>();
-  return with_policy<M>(rule, [](const auto& policy) -> std::string {
-    return codegen::emit_backward<M, typename std::remove_cvref_t<decltype(policy)>::surrogate>();
-  });
-}
-
-/// The registry entry of model M. Generated entries pass an `emit` compiled in a
-/// translation unit of its own, at -O0: string building gains nothing from -O3, and
-/// compiling it with the kernels took 11 of a model's 38 s (measured).
-template <dsl::model M>
-model_entry entry_of(std::string (*emit)(bool, const spike_gradient&) = &emit_of<M>) {
+model_entry entry_of(std::string (*emit)(bool, const spike_gradient&)) {
   return {info_of<M>(), [](std::size_t neurons, std::size_t batch, double dt,
                            bool double_precision) -> std::unique_ptr<simulator> {
             if (double_precision) return std::make_unique<detail::simulator_of<M, double>>(neurons, batch, dt);

@@ -2,6 +2,7 @@
 
 #include <runtime/cli/commands.hpp>
 
+#include <codegen/emit.hpp>
 #include <runtime/errors.hpp>
 
 #include <fmt/core.h>
