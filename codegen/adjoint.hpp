@@ -28,6 +28,7 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <type_traits>
 
 namespace norn::codegen {
 
@@ -111,7 +112,7 @@ inline void backward_phase(lowered_phase<A...>, const Env& before, Bar& bar) {
 /// the values before the step (states, parameters, input, dt); `bar` holds on entry the
 /// adjoints after the step (states, and the output slot), and on exit the adjoints before
 /// it: states (λ), parameters (this step's contribution), the input.
-template <class Sg, bool Instance = true, class Env>
+template <class Sg, int Instance = 0, class Env>
 inline void backward_step(Env e, std::array<typename Env::value_type, Env::slot_table::count>& bar) {
   using M = typename Env::model_type;
   constexpr auto steps = lowered_step<M>;
@@ -144,7 +145,7 @@ struct adjoint_arrays {
 namespace detail {
 
 // NORN-LANE-LOOP-BEGIN (the backward lane loop, checked by tests/vectorization)
-template <class M, class Sg, bool Params, class T>
+template <class M, class Sg, bool Params, bool Uniform, class T>
 [[gnu::always_inline, gnu::flatten]] inline void lane_backward(
     std::size_t j, std::size_t n, const std::array<const T*, slots<M>::state_count>& sb, const T* x,
     const T* gout, const std::array<const T*, slots<M>::state_count>& gs, T* gx,
@@ -155,21 +156,22 @@ template <class M, class Sg, bool Params, class T>
   e.rules.alpha = alpha;  // field by field: a struct copy here stops GCC vectorizing the lanes
   e.rules.reset_grad = reset_grad;
   for (std::size_t s = 0; s < S::state_count; ++s) e.values[s] = sb[s][j];
-  for (std::size_t q = 0; q < S::parameter_count; ++q) e.values[S::state_count + q] = param[q][n];
+  for (std::size_t q = 0; q < S::parameter_count; ++q) e.values[S::state_count + q] = param[q][Uniform ? 0 : n];
   e.values[S::input_slot] = x[j];
   e.values[S::dt_slot] = dt;
   std::array<T, S::count> bar{};
   for (std::size_t s = 0; s < S::state_count; ++s) bar[s] = lam[s][j] + gs[s][j];
   bar[output_slot<M>()] += gout[j];
-  backward_step<Sg, Params>(e, bar);
+  backward_step<Sg, 1 + 2 * Params + Uniform>(e, bar);  // an instance per variant, each inlined in full
   for (std::size_t s = 0; s < S::state_count; ++s) lam[s][j] = bar[s];
   if constexpr (Params)  // else the compiler drops the arithmetic of the parameters' adjoints
     for (std::size_t q = 0; q < S::parameter_count; ++q) gacc[q][j] += bar[S::state_count + q];
   gx[j] = bar[S::input_slot];
 }
 
-/// One time step back of one tile: lanes [0, width); parameter gradients summed if Params.
-template <class M, class Sg, bool Params, class T>
+/// One time step back of one tile: lanes [0, width); parameter gradients summed if Params;
+/// parameters read once if Uniform.
+template <class M, class Sg, bool Params, bool Uniform, class T>
 [[gnu::flatten]] inline void tile_backward(std::size_t width, const std::array<const T*, slots<M>::state_count>& sb, const T* x,
                           const T* gout, const std::array<const T*, slots<M>::state_count>& gs, T* gx,
                           T (&lam)[slots<M>::state_count][tile_width],
@@ -178,7 +180,7 @@ template <class M, class Sg, bool Params, class T>
                           double reset_grad) {
 #pragma omp simd
   for (std::size_t j = 0; j < width; ++j)
-    lane_backward<M, Sg, Params>(j, j, sb, x, gout, gs, gx, lam, gacc, param, dt, alpha, reset_grad);
+    lane_backward<M, Sg, Params, Uniform>(j, j, sb, x, gout, gs, gx, lam, gacc, param, dt, alpha, reset_grad);
 }
 // NORN-LANE-LOOP-END
 
@@ -239,12 +241,14 @@ void backward_sequence(const population_arrays<M, T>& p, const Policy& policy, s
         const T* x = a.x ? a.x + k : zeros;
         const T* gout = a.grad_out ? a.grad_out + k : zeros;
         T* gx = a.grad_x ? a.grad_x + k : scratch;
-        if (params)
-          detail::tile_backward<M, typename Policy::surrogate, true>(width, sb, x, gout, gs, gx, lam, gacc, param, p.dt,
-                                                                     alpha, reset_grad);
-        else
-          detail::tile_backward<M, typename Policy::surrogate, false>(width, sb, x, gout, gs, gx, lam, gacc, param, p.dt,
-                                                                      alpha, reset_grad);
+        auto back = [&](auto with_params, auto uniform) {
+          detail::tile_backward<M, typename Policy::surrogate, decltype(with_params)::value, decltype(uniform)::value>(
+              width, sb, x, gout, gs, gx, lam, gacc, param, p.dt, alpha, reset_grad);
+        };
+        using yes = std::true_type;
+        using no = std::false_type;
+        if (params) p.uniform_parameters ? back(yes{}, yes{}) : back(yes{}, no{});
+        else p.uniform_parameters ? back(no{}, yes{}) : back(no{}, no{});
       }
     for (std::size_t i = 0; i < tiles.size(); ++i) {
       const tile_ref& tile = tiles[i];

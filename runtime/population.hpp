@@ -7,6 +7,7 @@
 #include <runtime/model_info.hpp>
 #include <runtime/spike_gradient.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstddef>
@@ -246,7 +247,12 @@ class population {
     a.neurons = neurons_;
     a.dt = T(dt_);
     for (std::size_t s = 0; s < state_count; ++s) a.state[s] = states_[s].data();
-    for (std::size_t q = 0; q < parameter_count; ++q) a.parameter[q] = parameters_[q].data();
+    a.uniform_parameters = true;
+    for (std::size_t q = 0; q < parameter_count; ++q) {
+      a.parameter[q] = parameters_[q].data();
+      const auto& v = parameters_[q];
+      a.uniform_parameters = a.uniform_parameters && std::all_of(v.begin(), v.end(), [&](T x) { return x == v.front(); });
+    }
     return a;
   }
 

@@ -2,6 +2,7 @@
 // counts and precisions.
 #include <catch2/catch.hpp>
 
+#include <codegen/adjoint.hpp>
 #include <codegen/kernel.hpp>
 #include <models/lif.hpp>
 #include <models/lif_refrac.hpp>
@@ -101,4 +102,43 @@ TEST_CASE("kernel: a step without input is the step with zero input") {
   b.step(zeros, out_b);
   CHECK(std::vector<float>(a.state("v").begin(), a.state("v").end()) ==
         std::vector<float>(b.state("v").begin(), b.state("v").end()));
+}
+
+TEST_CASE("kernel: the uniform-parameter variant gives the per-neuron variant's bits, forward and backward") {
+  using M = models::lif_refrac;
+  using S = codegen::slots<M>;
+  const std::size_t N = 150, B = 2, T = 60, row = B * N;
+  const auto x = random_input(T * row, 9);
+  std::vector<std::vector<float>> params;
+  for (const auto& p : info_of<M>().parameters) params.emplace_back(N, float(p.value));
+  auto run = [&](bool uniform) {
+    std::vector<std::vector<float>> states(S::state_count, std::vector<float>(row, 0.0f));
+    std::vector<std::vector<float>> tape(S::state_count, std::vector<float>(T * row));
+    codegen::population_arrays<M, float> p;
+    p.batch = B, p.neurons = N, p.uniform_parameters = uniform;
+    std::array<float*, S::state_count> record{};
+    for (std::size_t s = 0; s < S::state_count; ++s) p.state[s] = states[s].data(), record[s] = tape[s].data();
+    for (std::size_t q = 0; q < S::parameter_count; ++q) p.parameter[q] = params[q].data();
+    std::vector<float> out(T * row), grad_x(T * row), gz(T * row);
+    for (std::size_t k = 0; k < gz.size(); ++k) gz[k] = float(k % 7) / 7.0f - 0.4f;
+    std::vector<std::vector<float>> before(S::state_count, std::vector<float>(T * row, 0.0f));
+    codegen::forward_sequence(p, T, x.data(), out.data(), record);
+    for (std::size_t s = 0; s < S::state_count; ++s)  // the state before step t is the state after t − 1
+      std::copy(tape[s].begin(), tape[s].end() - std::ptrdiff_t(row), before[s].begin() + std::ptrdiff_t(row));
+    codegen::adjoint_arrays<M, float> a;
+    std::vector<std::vector<float>> grad_param(S::parameter_count, std::vector<float>(row, 0.0f));
+    for (std::size_t s = 0; s < S::state_count; ++s) a.states_before[s] = before[s].data();
+    for (std::size_t q = 0; q < S::parameter_count; ++q) a.grad_param[q] = grad_param[q].data();
+    a.x = x.data(), a.grad_out = gz.data(), a.grad_x = grad_x.data();
+    codegen::backward_sequence(p, codegen::spike_policy<codegen::default_surrogate_t<M>>{}, T, a);
+    return std::tuple{out, tape, grad_x, grad_param};
+  };
+  const auto per_neuron = run(false), uniform = run(true);
+  CHECK(std::get<0>(per_neuron) == std::get<0>(uniform));
+  CHECK(std::get<1>(per_neuron) == std::get<1>(uniform));
+  CHECK(std::get<2>(per_neuron) == std::get<2>(uniform));
+  CHECK(std::get<3>(per_neuron) == std::get<3>(uniform));
+  double spikes = 0;
+  for (float z : std::get<0>(uniform)) spikes += z;
+  CHECK(spikes > 20);
 }

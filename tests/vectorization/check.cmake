@@ -29,7 +29,8 @@ endif()
 foreach(part kernel adjoint)
   marked_range(${INCLUDE}/codegen/${part}.hpp begin end)
   string(REGEX MATCHALL "codegen/${part}.hpp:[0-9]+:[0-9]+: optimized: loop vectorized using 32 byte vectors" hits "${report}")
-  # the backward is instantiated twice (with and without parameter gradients): both count
+  # the backward is instantiated four times (with and without parameter gradients, per-neuron
+  # or uniform parameters): all four count
   set(found 0)
   foreach(hit IN LISTS hits)
     string(REGEX REPLACE "codegen/${part}.hpp:([0-9]+):.*" "\\1" line "${hit}")
@@ -39,7 +40,7 @@ foreach(part kernel adjoint)
   endforeach()
   set(needed 1)
   if(part STREQUAL "adjoint")
-    set(needed 2)
+    set(needed 4)
   endif()
   if(found LESS needed)
     message(FATAL_ERROR "${MODEL}: the lane loop of codegen/${part}.hpp (lines ${begin}-${end}) was not vectorized")
