@@ -184,10 +184,6 @@ template <class M, class Sg, bool Params, bool Uniform, class T>
 }
 // NORN-LANE-LOOP-END
 
-}  // namespace detail
-
-namespace detail {
-
 /// A tile's adjoint states and parameter-gradient sums, as a span keeps them.
 template <class M, class T>
 struct tile_adjoint {

@@ -173,11 +173,6 @@ int build_node(graph& g, ternary<Op, C, A, B>, const names& env) {
   return g.op(spelling(Op{}), {build<M>(g, C{}, env), build<M>(g, A{}, env), build<M>(g, B{}, env)});
 }
 
-template <dsl::fixed_string N>
-std::string name_of(dsl::symbol<dsl::symbol_kind::local, N>) {
-  return std::string(N.view());
-}
-
 template <class K, class... A>
 const char* phase_kind(dsl::phase<K, A...>) {
   if constexpr (std::is_same_v<K, dsl::update_phase>) return "update";
@@ -194,7 +189,6 @@ struct statement {
 };
 
 /// The forward step as statements over a graph; env_before[p] names the values phase p reads.
-template <class M>
 struct forward_trace {
   graph g;
   std::vector<statement> statements;
@@ -203,7 +197,7 @@ struct forward_trace {
 };
 
 template <class M, class A>
-void trace_assignment(forward_trace<M>& f, const names& env, names& next, std::vector<int>& assigned, std::size_t p,
+void trace_assignment(forward_trace& f, const names& env, names& next, std::vector<int>& assigned, std::size_t p,
                       std::string& comment) {
   using S = slots<M>;
   using T = typename A::target;
@@ -218,7 +212,7 @@ void trace_assignment(forward_trace<M>& f, const names& env, names& next, std::v
 }
 
 template <class M, class... A>
-void trace_phase(forward_trace<M>& f, lowered_phase<A...>, names& env, std::vector<int>& assigned, std::size_t p,
+void trace_phase(forward_trace& f, lowered_phase<A...>, names& env, std::vector<int>& assigned, std::size_t p,
                  std::string comment) {
   f.env_before.push_back(env);
   names next = env;
@@ -227,9 +221,9 @@ void trace_phase(forward_trace<M>& f, lowered_phase<A...>, names& env, std::vect
 }
 
 template <class M>
-forward_trace<M> trace_forward() {
+forward_trace trace_forward() {
   using S = slots<M>;
-  forward_trace<M> f;
+  forward_trace f;
   names env(S::count);
   for (std::size_t k = 0; k < S::count; ++k) env[k] = std::string(S::table[k].name);
   env[S::input_slot] = "input";
@@ -238,7 +232,7 @@ forward_trace<M> trace_forward() {
   constexpr std::size_t P = decltype(hana::length(steps))::value;
   hana::for_each(hana::make_range(hana::size_c<0>, hana::size_c<P>), [&](auto pc) {
     constexpr std::size_t p = decltype(pc)::value;
-    trace_phase(f, hana::at_c<p>(steps), env, assigned, p,
+    trace_phase<M>(f, hana::at_c<p>(steps), env, assigned, p,
                 fmt::format("phase {}: {}", p + 1, phase_kind(hana::at_c<p>(M::step))));
   });
   f.final = env;
@@ -249,9 +243,8 @@ forward_trace<M> trace_forward() {
 /// then every right-hand side passes a · ∂e/∂u to each of its symbols u.
 struct adjoint_phase {
   std::string comment;
-  std::vector<std::pair<std::string, std::string>> reads;  // a_t = bar_t
-  std::vector<std::string> zeroed;
-  std::vector<std::pair<std::string, int>> sums;  // bar_u += root
+  std::vector<std::pair<std::string, std::string>> reads;  // a_t = bar_t, then bar_t = 0
+  std::vector<std::pair<std::string, int>> sums;           // bar_u += root
 };
 
 template <class M>
@@ -285,12 +278,20 @@ adjoint_phase adjoint_of(graph& g, lowered_phase<A...>, const names& env, std::v
   ph.comment = std::move(comment);
   ((ph.reads.emplace_back(fmt::format("a_{}_{}", std::string(A::target::name.view()), p + 1),
                           bar_name<M>(S::template of<typename A::target>)),
-    ph.zeroed.push_back(bar_name<M>(S::template of<typename A::target>)),
     has_bar[S::template of<typename A::target>] = true),
    ...);
   std::size_t a = 0;
   (adjoint_assignment<M, Sg, A>(g, env, ph, has_bar, a), ...);
   return ph;
+}
+
+/// Prints the forward statements, each phase's first under its comment.
+inline void print_statements(forward_trace& f, std::string& out) {
+  for (const auto& s : f.statements) {
+    if (!s.comment.empty()) out += fmt::format("  // {}\n", s.comment);
+    std::string line = f.g.print(s.root, out, "  ");
+    out += fmt::format("  const float {} = {};\n", s.target, line);
+  }
 }
 
 /// "float& v, float& i" or "float tau_mem_inv, ..." for slots [first, last).
@@ -350,11 +351,7 @@ std::string emit_forward() {
       id, std::string(S::table[output_slot<M>()].name), id,
       emit_detail::arguments<M>(0, S::state_count, "float&", ""),
       emit_detail::arguments<M>(S::state_count, S::input_slot, "float", ""));
-  for (const auto& s : f.statements) {
-    if (!s.comment.empty()) out += fmt::format("  // {}\n", s.comment);
-    std::string line = f.g.print(s.root, out, "  ");
-    out += fmt::format("  const float {} = {};\n", s.target, line);
-  }
+  emit_detail::print_statements(f, out);
   out += "  // the state after the step\n";
   for (std::size_t k = 0; k < S::state_count; ++k)
     if (f.final[k] != std::string(S::table[k].name)) out += fmt::format("  {} = {};\n", S::table[k].name, f.final[k]);
@@ -402,11 +399,7 @@ std::string emit_backward() {
       emit_detail::arguments<M>(0, S::state_count, "float&", "lambda_"),
       emit_detail::arguments<M>(S::state_count, S::input_slot, "float&", "grad_"));
   out += "  // the forward step again: the values each phase's adjoint reads\n";
-  for (const auto& s : f.statements) {
-    if (!s.comment.empty()) out += fmt::format("  // {}\n", s.comment);
-    std::string line = g.print(s.root, out, "  ");
-    out += fmt::format("  const float {} = {};\n", s.target, line);
-  }
+  emit_detail::print_statements(f, out);
   out += "  // adjoints: bar_u = dL/du\n";
   for (std::size_t k = 0; k < S::count; ++k) {
     if (!has_bar[k] || k == S::dt_slot) continue;
@@ -417,7 +410,7 @@ std::string emit_backward() {
   for (const auto& ph : phases) {
     out += fmt::format("  // {}\n", ph.comment);
     for (const auto& [a, b] : ph.reads) out += fmt::format("  const float {} = {};\n", a, b);
-    for (const auto& z : ph.zeroed) out += fmt::format("  {} = 0.0f;\n", z);
+    for (const auto& [a, b] : ph.reads) out += fmt::format("  {} = 0.0f;\n", b);
     for (const auto& [target, root] : ph.sums) {
       std::string line = g.print(root, out, "  ");
       out += fmt::format("  {} += {};\n", target, line);

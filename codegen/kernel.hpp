@@ -110,7 +110,7 @@ void for_each_tile(std::size_t batch, std::size_t neurons, F&& f) {
 
 /// A tile of the row-major order (batch entry outer, neurons inner) used by spans.
 struct tile_ref {
-  std::size_t b, n0, width, offset;
+  std::size_t n0, width, offset;  ///< neurons [n0, n0 + width), at flat offset b·N + n0
 };
 
 /// Most tiles in a span: 8,192 lanes, whose states (a few floats each) stay in L2.
@@ -130,7 +130,7 @@ void for_each_span(std::size_t batch, std::size_t neurons, F&& f) {
     std::vector<tile_ref> refs;
     for (std::size_t i = tiles * std::size_t(span) / spans; i < tiles * (std::size_t(span) + 1) / spans; ++i) {
       const std::size_t b = i / tiles_per_row, n0 = (i % tiles_per_row) * tile_width;
-      refs.push_back({b, n0, std::min(tile_width, neurons - n0), b * neurons + n0});
+      refs.push_back({n0, std::min(tile_width, neurons - n0), b * neurons + n0});
     }
     f(refs);
   }

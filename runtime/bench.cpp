@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <memory>
 #include <cmath>
 #include <omp.h>
 #include <cstring>
@@ -127,27 +128,47 @@ result lif_layer(std::size_t n, int repeat, std::size_t steps, double rate) {
   return r;
 }
 
-result train_step(int repeat) {
-  result r{"train-step", "700 -> 256 lif -> 20 li, 100 steps, batch 64, 5% input spikes, cross entropy (max over time), Adam"};
-  train_config c;
-  network net = make(R"({"layers": [{"type": "linear", "in": 700, "out": 256}, {"type": "lif"},
-                                    {"type": "linear", "out": 20}, {"type": "li"}],
-                         "loss": {"type": "cross_entropy", "reduction": "max"}, "optimizer": {"type": "adam", "lr": 0.001}})", c);
-  const std::size_t T = 100, B = 64;
+namespace {
+
+/// The train-step workload's network, batch, loss and optimizer over `steps` steps, with
+/// populations keeping their state every `interval` steps.
+struct train_step_setup {
+  static constexpr std::size_t batch_size = 64, in = 700, hidden = 256, out = 20;
+  train_config config;
+  network net;
   batch b;
-  b.x = sequence(T, B, 700);
-  fill_bernoulli(b.x.span(), 0.05, 1.0, 3);
-  for (std::size_t k = 0; k < B; ++k) b.targets.labels.push_back(int(k % 20));
-  const auto loss = make_loss(c);
-  optimizer opt(c.optimizer);
-  auto step = [&] {
+  std::unique_ptr<loss_function> loss;
+  optimizer opt;
+
+  train_step_setup(std::size_t steps, std::size_t interval)
+      : net(make(fmt::format(R"({{"layers": [{{"type": "linear", "in": {}, "out": {}}}, {{"type": "lif", "checkpoint_every": {}}},
+                                   {{"type": "linear", "out": {}}}, {{"type": "li", "checkpoint_every": {}}}],
+                        "loss": {{"type": "cross_entropy", "reduction": "max"}}, "optimizer": {{"type": "adam", "lr": 0.001}}}})",
+                                 in, hidden, interval, out, interval),
+                     config)),
+        loss(make_loss(config)),
+        opt(config.optimizer) {
+    b.x = sequence(steps, batch_size, in);
+    fill_bernoulli(b.x.span(), 0.05, 1.0, 3);
+    for (std::size_t k = 0; k < batch_size; ++k) b.targets.labels.push_back(int(k % out));
+  }
+
+  void step() {
     net.zero_grad();
     forward_backward(net, *loss, b);
     auto params = net.parameters();
     opt.step(params);
-  };
-  step();
-  r.seconds = time_runs(repeat, step);
+  }
+};
+
+}  // namespace
+
+result train_step(int repeat) {
+  result r{"train-step", "700 -> 256 lif -> 20 li, 100 steps, batch 64, 5% input spikes, cross entropy (max over time), Adam"};
+  const std::size_t T = 100, B = train_step_setup::batch_size;
+  train_step_setup s(T, 1);
+  s.step();
+  r.seconds = time_runs(repeat, [&] { s.step(); });
   r.neuron_steps = double(T * B * (256 + 20)) * 2;  // forward and backward
   r.flops = 2.0 * double(T * B) * (700.0 * 256 * 2 + 256.0 * 20 * 3);  // forward, dW (and dX of the readout)
   return r;
@@ -199,28 +220,15 @@ void reset_peak() {
 memory_result bptt_memory(std::size_t interval) {
   memory_result m;
   m.interval = interval;
-  const std::size_t T = m.steps, B = 64, in = 700, hidden = 256, out = 20;
+  using setup = train_step_setup;
+  const std::size_t T = m.steps, B = setup::batch_size, in = setup::in, hidden = setup::hidden, out = setup::out;
   ::malloc_trim(0);
   const std::size_t base = status_bytes("VmRSS:");
   reset_peak();
   {
-    train_config c;
-    network net = make(fmt::format(R"({{"layers": [{{"type": "linear", "in": {}, "out": {}}}, {{"type": "lif", "checkpoint_every": {}}},
-                                    {{"type": "linear", "out": {}}}, {{"type": "li", "checkpoint_every": {}}}],
-                         "loss": {{"type": "cross_entropy", "reduction": "max"}}, "optimizer": {{"type": "adam", "lr": 0.001}}}})",
-                                   in, hidden, interval, out, interval),
-                       c);
-    batch b;
-    b.x = sequence(T, B, in);
-    fill_bernoulli(b.x.span(), 0.05, 1.0, 3);
-    for (std::size_t k = 0; k < B; ++k) b.targets.labels.push_back(int(k % out));
-    const auto loss = make_loss(c);
-    optimizer opt(c.optimizer);
+    setup s(T, interval);
     const auto start = clock::now();
-    net.zero_grad();
-    forward_backward(net, *loss, b);
-    auto params = net.parameters();
-    opt.step(params);
+    s.step();
     m.seconds = std::chrono::duration<double>(clock::now() - start).count();
     m.peak_bytes = double(status_bytes("VmHWM:") - base);
   }
@@ -266,10 +274,6 @@ std::string json(const std::vector<result>& results, const peaks& p, const std::
   }
   return j.dump(2);
 }
-
-}  // namespace norn::bench
-
-namespace norn::bench {
 
 std::string memory_table(const std::vector<memory_result>& results) {
   std::string s = "BPTT memory: one training step of train-step's network over 1,000 steps (batch 64), peak resident\n"

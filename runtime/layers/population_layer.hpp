@@ -272,6 +272,7 @@ class recurrent_population_layer final : public population_layer_base<M> {
     codegen::adjoint_arrays<M, float> a;
     for (std::size_t s = 0; s < S; ++s) a.lambda[s] = lambda[s].data();
     for (std::size_t k = 0; k < buffers.size(); ++k) a.grad_param[buffers[k].first] = partial[k].data();
+    const auto arr = pop_.arrays();  // parameters do not change during the backward
     with_policy<M>(pop_.gradient_rule(), [&](const auto& policy) {
       for (std::size_t t = T; t-- > 0;) {
         gout = dy.values.middleRows(Eigen::Index(t * B), Eigen::Index(B)) + dz_next;
@@ -282,7 +283,7 @@ class recurrent_population_layer final : public population_layer_base<M> {
         a.x = input_.values.data() + t * row;
         a.grad_out = gout.data();
         a.grad_x = du.values.data() + t * row;
-        codegen::backward_sequence(pop_.arrays(), policy, 1, a);
+        codegen::backward_sequence(arr, policy, 1, a);
         dz_next.noalias() = du.values.middleRows(Eigen::Index(t * B), Eigen::Index(B)) * weight_;
       }
     });
