@@ -7,8 +7,8 @@
 //   norn-bench-kernels [--neurons N] [--steps T] [--repeat R]
 
 #include <models/lif.hpp>
-#include <runtime/encoders.hpp>
-#include <runtime/population.hpp>
+#include <runtime/core/random.hpp>
+#include <runtime/core/population.hpp>
 
 #include <fmt/core.h>
 #include <omp.h>
@@ -127,10 +127,10 @@ int main(int argc, char** argv) {
   std::vector<float> z_hand(size), v_tape(size), i_tape(size), gx_hand(size);
   std::vector<float> z_gen(size), gx_gen(size);
   population<models::lif> pop(N);
-  tape<float, 2> kept;
+  tape<float> kept;
 
   // hand-written and generated alternate, so that a noisy neighbour slows both alike
-  gradient_io<float, 2, 5> io;
+  auto io = pop.gradients();
   io.grad_out = gz;
   io.grad_x = gx_gen;
   double fwd_hand = 1e300, fwd_gen = 1e300, bwd_hand = 1e300, bwd_gen = 1e300;
@@ -138,6 +138,7 @@ int main(int argc, char** argv) {
     fwd_hand = std::min(fwd_hand, best_ms(1, [&] { hand_forward(N, T, x.data(), z_hand.data(), v_tape.data(), i_tape.data()); }));
     fwd_gen = std::min(fwd_gen, best_ms(1, [&] {
                          pop.reset();
+                         kept.start(1);
                          pop.forward(T, x, z_gen, kept);
                        }));
     bwd_hand = std::min(bwd_hand, best_ms(1, [&] {

@@ -19,6 +19,7 @@
 
 #include <codegen/derivative.hpp>
 #include <codegen/kernel.hpp>
+#include <dsl/surrogates.hpp>
 
 #include <boost/hana/append.hpp>
 #include <boost/hana/at.hpp>
@@ -53,15 +54,6 @@ struct spike_policy : surrogate_values {
   using surrogate = Surrogate;
   spike_policy() : surrogate_values{Surrogate::default_alpha, 1.0} {}
 };
-
-/// The surrogate a model declares (`static constexpr auto surrogate = ...`), else SuperSpike.
-template <class M>
-constexpr auto default_surrogate() {
-  if constexpr (requires { M::surrogate; }) return M::surrogate;
-  else return dsl::surrogates::superspike;
-}
-template <class M>
-using default_surrogate_t = std::remove_cvref_t<decltype(default_surrogate<M>())>;
 
 /// Bytes the forward keeps per neuron and step for the backward (float: 4 per state).
 template <class M, class T>
@@ -254,6 +246,45 @@ void backward_sequence(const population_arrays<M, T>& p, const Policy& policy, s
         if (a.grad_param[q]) std::copy_n(adj[i].gacc[q], tile.width, a.grad_param[q] + tile.offset);
     }
   });
+}
+
+/// Model M's backward kernels in precision T for the surrogates k of dsl::surrogates_of<M>() with
+/// k % Parts == Part: a unit of explicit instantiation, so that a model's kernels compile as
+/// several translation units in parallel (`extern template struct backward_kernels<M, float,
+/// 0, 2>;` where they are used, `template struct ...;` where they are compiled, as
+/// cmake/model_*.cpp.in do). Surrogates the list gains get their kernels with nothing to edit.
+template <class M, class T, std::size_t Part, std::size_t Parts>
+struct backward_kernels {
+  /// backward_sequence through surrogate k, which must belong to this part.
+  static void run(std::size_t k, const surrogate_values& values, const population_arrays<M, T>& p, std::size_t steps,
+                  const adjoint_arrays<M, T>& a) {
+    auto one = [&](auto index) {
+      constexpr std::size_t I = decltype(index)::value;
+      if constexpr (I % Parts == Part) {
+        if (k != I) return;
+        spike_policy<std::remove_cvref_t<decltype(hana::at_c<I>(dsl::surrogates_of<M>()))>> policy;
+        policy.alpha = values.alpha;
+        policy.reset_grad = values.reset_grad;
+        backward_sequence(p, policy, steps, a);
+      }
+    };
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (one(std::integral_constant<std::size_t, I>{}), ...);
+    }(std::make_index_sequence<dsl::surrogate_count_v<M>>{});
+  }
+};
+
+/// How many parts a model's backward kernels are compiled in.
+inline constexpr std::size_t backward_parts = 2;
+
+/// Backward through `steps` steps with surrogate k of dsl::surrogates_of<M>() (its width and
+/// reset rule in `values`): backward_sequence, through the part that holds the kernel.
+template <class M, class T>
+void backward_sequence_with(std::size_t k, const surrogate_values& values, const population_arrays<M, T>& p,
+                            std::size_t steps, const adjoint_arrays<M, T>& a) {
+  [&]<std::size_t... Part>(std::index_sequence<Part...>) {
+    ((k % backward_parts == Part ? backward_kernels<M, T, Part, backward_parts>::run(k, values, p, steps, a) : void()), ...);
+  }(std::make_index_sequence<backward_parts>{});
 }
 
 }  // namespace norn::codegen

@@ -4,7 +4,7 @@
 /// statement per line, the model's own names (a state after phase k is `<name>_k`), every
 /// subexpression used more than once named once (`t0`, `t1`, ...). The emitted functions
 /// compute, operation for operation, what the compile-time kernels compute for one neuron;
-/// tests/emit compiles them and compares.
+/// tests/codegen/emit.test.cpp compiles them and compares.
 ///
 ///   emit_prelude()            helpers the emitted code calls (heaviside, ipow<N>, ...)
 ///   emit_forward<M>()         float M_forward(float& state..., float param..., float input, float dt)

@@ -8,5 +8,7 @@
 #include <dsl/operators.hpp>
 #include <dsl/ops.hpp>
 #include <dsl/phases.hpp>
+#include <dsl/roles.hpp>
+#include <dsl/surrogate.hpp>
 #include <dsl/surrogates.hpp>
 #include <dsl/symbols_of.hpp>

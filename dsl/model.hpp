@@ -1,13 +1,14 @@
 #pragma once
 /// A neuron model is a struct that derives from `neuron_model` and declares, purely as
-/// data: its name, states, parameters, the phases of its step and, for non-spiking models,
-/// its output. `check_model<M>()` verifies a declaration at compile time; every misuse
+/// data: its name, states, parameters, the phases of its step, for non-spiking models its
+/// output, and optionally its roles (dsl/roles.hpp) and default surrogate. `check_model<M>()` verifies a declaration at compile time; every misuse
 /// stops compilation with a message that gives the fix, and a note naming the model and
 /// the variable.
 
 #include <dsl/declarations.hpp>
 #include <dsl/operators.hpp>
 #include <dsl/phases.hpp>
+#include <dsl/roles.hpp>
 #include <dsl/symbols_of.hpp>
 
 #include <boost/hana/at.hpp>
@@ -142,6 +143,14 @@ template <fixed_string Model, fixed_string Variable, bool Ok>
 struct output_needs_declaration {
   static constexpr bool value = Ok;
 };
+template <fixed_string Model, fixed_string Variable, bool Ok>
+struct membrane_role_needs_a_declared_state {
+  static constexpr bool value = Ok;
+};
+template <fixed_string Model, fixed_string Variable, bool Ok>
+struct threshold_role_needs_a_declared_parameter {
+  static constexpr bool value = Ok;
+};
 
 template <class M, std::size_t P, class S>
 constexpr void check_read() {
@@ -215,18 +224,42 @@ constexpr std::size_t spike_phase_count() {
   return n;
 }
 
-template <class M>
-constexpr bool names_unique() {
-  constexpr auto all = hana::concat(symbol_types(M::states), symbol_types(M::parameters));
-  bool unique = true;
-  hana::for_each(all, [&](auto a) {
-    int same = 0;
-    hana::for_each(all, [&](auto b) {
-      if (decltype(a)::type::name.view() == decltype(b)::type::name.view()) ++same;
-    });
-    unique = unique && same == 1;
+/// How many states and parameters of M are called `Name`.
+template <class M, fixed_string Name>
+constexpr int declared_count() {
+  int same = 0;
+  hana::for_each(hana::concat(symbol_types(M::states), symbol_types(M::parameters)), [&](auto b) {
+    if (decltype(b)::type::name.view() == Name.view()) ++same;
   });
-  return unique;
+  return same;
+}
+
+template <class M>
+constexpr void check_names_unique() {
+  hana::for_each(hana::concat(symbol_types(M::states), symbol_types(M::parameters)), [](auto a) {
+    using S = typename decltype(a)::type;
+    static_assert(name_declared_twice<M::name, S::name, declared_count<M, S::name>() == 1>::value,
+                  "norn: two states or parameters share a name. Fix: rename one of them");
+  });
+}
+
+template <class M, class Binding>
+constexpr void check_role() {
+  using S = typename Binding::symbol_type;
+  using R = typename Binding::role_type;
+  if constexpr (std::is_same_v<R, role::membrane>) {
+    static_assert(membrane_role_needs_a_declared_state<
+                      M::name, S::name,
+                      decltype(hana::contains(symbol_types(M::states), hana::type_c<S>))::value>::value,
+                  "norn: `dsl::membrane = ...` names something that is not one of the model's states. Fix: name "
+                  "the state that holds the membrane potential");
+  } else {
+    static_assert(threshold_role_needs_a_declared_parameter<
+                      M::name, S::name,
+                      decltype(hana::contains(symbol_types(M::parameters), hana::type_c<S>))::value>::value,
+                  "norn: `dsl::threshold = ...` names something that is not one of the model's parameters. Fix: "
+                  "name the parameter that holds the firing threshold");
+  }
 }
 
 }  // namespace detail
@@ -242,8 +275,9 @@ constexpr bool check_model() {
                 "norn: a model derives from norn::dsl::neuron_model and declares `name`, "
                 "`states`, `parameters` and `step`");
   if constexpr (model<M>) {
-    static_assert(detail::names_unique<M>(),
-                  "norn: two states or parameters share a name. Fix: rename one of them");
+    detail::check_names_unique<M>();
+    if constexpr (requires { M::roles; })
+      hana::for_each(M::roles, [](auto b) { detail::check_role<M, decltype(b)>(); });
     constexpr std::size_t phase_count = decltype(hana::length(M::step))::value;
     [&]<std::size_t... P>(std::index_sequence<P...>) {
       (detail::check_phase<M, P>(hana::at_c<P>(M::step)), ...);

@@ -1,53 +1,74 @@
 #pragma once
-/// Surrogate gradients. A spike is H(u) forward; backward, its derivative is replaced by a
-/// smooth surrogate dH/du ≈ g(u; alpha). A surrogate is declared like a model: a name, a
-/// default alpha and the expression g in the symbols `u` and `alpha` below. Models name
-/// their default; populations may choose another (see codegen/adjoint.hpp).
+/// The built-in surrogate gradients, one declaration per file under dsl/surrogates/, listed
+/// once here. Everything that chooses a surrogate by name iterates this list (plus a
+/// model's own default: surrogates_of below): configurations, the command line and
+/// its help, the backward kernels compiled for every model, and the gradient tests.
 
-#include <dsl/literals.hpp>
-#include <dsl/operators.hpp>
+#include <dsl/surrogates/arctan.hpp>
+#include <dsl/surrogates/fast_sigmoid.hpp>
+#include <dsl/surrogates/heaviside.hpp>
+#include <dsl/surrogates/straight_through.hpp>
+#include <dsl/surrogates/superspike.hpp>
+#include <dsl/surrogates/triangle.hpp>
 
-#include <numbers>
+#include <boost/hana/append.hpp>
+#include <boost/hana/at.hpp>
+#include <boost/hana/fold_left.hpp>
+#include <boost/hana/length.hpp>
+#include <boost/hana/tuple.hpp>
+
+#include <cstddef>
+#include <type_traits>
+#include <utility>
+
+namespace norn::dsl {
+namespace hana = boost::hana;
+}
+
+namespace norn::dsl::surrogates {
+
+/// Every built-in surrogate, in the order help and messages list them.
+inline constexpr auto all = hana::make_tuple(superspike, fast_sigmoid, arctan, triangle, straight_through, heaviside);
+
+}  // namespace norn::dsl::surrogates
 
 namespace norn::dsl {
 
-/// The argument of the spike function inside a surrogate declaration.
-inline constexpr symbol<symbol_kind::surrogate, "u"> u{};
-/// The surrogate's width parameter.
-inline constexpr symbol<symbol_kind::surrogate, "alpha"> alpha{};
-
-/// A surrogate gradient: `derivative` is an expression in u and alpha.
-template <fixed_string Name, double DefaultAlpha, class Derivative>
-struct surrogate {
-  static constexpr auto name = Name;
-  static constexpr double default_alpha = DefaultAlpha;
-  using derivative = Derivative;
-};
-
-/// Declares a surrogate from its derivative expression: `make_surrogate<"mine", 5.0>(1_c / (1_c + alpha * abs(u)))`.
-template <fixed_string Name, double DefaultAlpha, class E>
-constexpr auto make_surrogate(const E&) {
-  static_assert(expression<E>, "norn: a surrogate is declared by an expression in dsl::u and dsl::alpha");
-  return surrogate<Name, DefaultAlpha, E>{};
+/// The surrogate a model declares (`static constexpr auto surrogate = ...`), else SuperSpike.
+template <class M>
+constexpr auto default_surrogate() {
+  if constexpr (requires { M::surrogate; }) return M::surrogate;
+  else return surrogates::superspike;
 }
+template <class M>
+using default_surrogate_t = std::remove_cvref_t<decltype(default_surrogate<M>())>;
 
-namespace surrogates {
-using namespace norn::literals;
+/// The surrogates model M can be differentiated with, by name: the built-in list, then the
+/// model's default when it is one of its own (a `make_surrogate` in the model's header).
+template <class M>
+constexpr auto surrogates_of() {
+  constexpr bool builtin = hana::fold_left(surrogates::all, false, [](bool found, auto s) {
+    return found || decltype(s)::name.view() == default_surrogate_t<M>::name.view();
+  });
+  if constexpr (builtin) return surrogates::all;
+  else return hana::append(surrogates::all, default_surrogate<M>());
+}
+template <class M>
+inline constexpr std::size_t surrogate_count_v = decltype(hana::length(surrogates_of<M>()))::value;
 
-/// SuperSpike (Zenke & Ganguli 2018), Norse's default: 1 / (alpha |u| + 1)^2, alpha = 100.
-inline constexpr auto superspike = make_surrogate<"superspike", 100.0>(1_c / pow(alpha * abs(u) + 1_c, 2_c));
-/// The fast sigmoid's derivative, snnTorch's fast_sigmoid (slope 25): 1 / (alpha |u| + 1)^2.
-inline constexpr auto fast_sigmoid = make_surrogate<"fast_sigmoid", 25.0>(1_c / pow(alpha * abs(u) + 1_c, 2_c));
-/// snnTorch's atan (its default, alpha = 2): (alpha / 2) / (1 + (pi / 2 * alpha * u)^2).
-inline constexpr auto arctan = make_surrogate<"arctan", 2.0>(
-    (alpha / 2_c) / (1_c + pow(constant<std::numbers::pi / 2>{} * alpha * u, 2_c)));
-/// Triangle (Bellec et al. 2018; Norse's triangle): alpha * max(0, 1 - |u|), alpha = 0.3.
-inline constexpr auto triangle = make_surrogate<"triangle", 0.3>(alpha * relu(1_c - abs(u)));
-/// Straight-through estimator: the gradient passes unchanged.
-inline constexpr auto straight_through = make_surrogate<"straight_through", 1.0>(1_c);
-/// No surrogate: the true derivative of H, zero (Norse's method "heaviside"). Spikes then
-/// pass no gradient; gradient checks against finite differences use it.
-inline constexpr auto heaviside = make_surrogate<"heaviside", 1.0>(0_c);
-}  // namespace surrogates
+/// Calls f(surrogate) with surrogate number k of surrogates_of<M>() (k < surrogate_count_v<M>).
+template <class M, class F>
+decltype(auto) with_surrogate(std::size_t k, F&& f) {
+  return [&]<std::size_t... I>(std::index_sequence<I...>) -> decltype(auto) {
+    using R = decltype(f(hana::at_c<0>(surrogates_of<M>())));
+    if constexpr (std::is_void_v<R>) {
+      ((k == I ? (void)f(hana::at_c<I>(surrogates_of<M>())) : (void)0), ...);
+    } else {
+      R out{};
+      ((k == I ? (void)(out = f(hana::at_c<I>(surrogates_of<M>()))) : (void)0), ...);
+      return out;
+    }
+  }(std::make_index_sequence<surrogate_count_v<M>>{});
+}
 
 }  // namespace norn::dsl

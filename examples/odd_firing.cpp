@@ -9,10 +9,10 @@
 // runs the same training), DIR/losses.png, DIR/{fixed_tau,trained_tau}.csv and
 // DIR/summary.json.
 
-#include <runtime/config.hpp>
-#include <runtime/npy.hpp>
-#include <runtime/plot.hpp>
-#include <runtime/trainer.hpp>
+#include <runtime/train/config.hpp>
+#include <runtime/io/npy.hpp>
+#include <runtime/io/plot.hpp>
+#include <runtime/train/trainer.hpp>
 
 #include <example_args.hpp>
 #include <fmt/core.h>
@@ -45,12 +45,11 @@ int main(int argc, char** argv) try {
     auto c = load_config(here / (std::string(variant) + ".json"), builtin_models());
     c.seed = seed;
     const auto data = load_dataset(dir / "data" / "x.npy", dir / "data" / "y.npy", c);
-    network net = build_network(c, builtin_models());
-    const auto loss = make_loss(c);
+    network net = build_network(c);
     optimizer opt(c.optimizer);
     run_options r;
     r.progress = false;
-    const auto history = train(net, *loss, opt, data, c, r);
+    const auto history = train(net, opt, data, c, r);
     plot::series s{variant == std::string("fixed_tau") ? "without neuron parameter optimization"
                                                        : "with tau_mem_inv optimized per neuron", {}, {}};
     std::string csv = "step,loss\n";

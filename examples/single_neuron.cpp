@@ -9,11 +9,11 @@
 // DIR/summary.json.
 
 #include <models/lif.hpp>
-#include <runtime/encoders.hpp>
-#include <runtime/errors.hpp>
-#include <runtime/plot.hpp>
-#include <runtime/population.hpp>
-#include <runtime/spike_losses.hpp>
+#include <runtime/core/errors.hpp>
+#include <runtime/core/population.hpp>
+#include <runtime/core/random.hpp>
+#include <runtime/io/plot.hpp>
+#include <runtime/train/loss.hpp>
 
 #include <example_args.hpp>
 #include <fmt/core.h>
@@ -36,7 +36,7 @@ struct single_neuron {
   std::vector<float> w;       // [K]
   population<models::lif> neuron{1};
   std::vector<float> x, z, v, i, lambda_v, lambda_i, grad_x;
-  tape<float, 2> kept;
+  tape<float> kept;
 
   single_neuron(std::size_t inputs, std::uint64_t seed) : K(inputs), spikes(bernoulli_spikes(T, inputs, 0.04, 1.0, seed)) {
     for (std::size_t k = 0; k < K; ++k) w.push_back(float(normal01(seed + 1, k) * std::sqrt(2.0)));
@@ -49,11 +49,12 @@ struct single_neuron {
       for (std::size_t k = 0; k < K; ++k) x[t] += w[k] * spikes[t * K + k];
     }
     neuron.reset();
-    neuron.forward(T, x, z, kept, 1, {std::span<float>(v), std::span<float>(i)});
+    kept.start(1);
+    neuron.forward(T, x, z, kept, {std::span<float>(v), std::span<float>(i)});
   }
   /// Backward of dL/dz (and dL/dv), then one SGD step on w with learning rate lr.
   void backward_and_step(const std::vector<float>& grad_z, const std::vector<float>& grad_v, float lr) {
-    gradient_io<float, 2, 5> io;
+    auto io = neuron.gradients();
     io.grad_out = grad_z;
     if (!grad_v.empty()) io.grad_state[0] = grad_v;
     io.grad_x = grad_x;
@@ -71,6 +72,20 @@ struct single_neuron {
     return n;
   }
 };
+
+/// A loss of `norn train` and `norn simulate --loss` on the neuron's last forward: L, with
+/// dL/dz into grad_z and, for losses that read the membrane, dL/dv into grad_v.
+double evaluate(const loss& l, const single_neuron& n, std::vector<float>& grad_z, std::vector<float>& grad_v) {
+  sequence z(T, 1, 1), v(T, 1, 1);
+  std::copy(n.z.begin(), n.z.end(), z.values.data());
+  std::copy(n.v.begin(), n.v.end(), v.values.data());
+  const float threshold[1] = {1.0f};
+  loss_gradient g;
+  const double value = l.evaluate({z, l.reads_membrane() ? &v : nullptr, threshold}, {}, g).value;
+  std::copy_n(g.dy.values.data(), T, grad_z.begin());
+  if (l.reads_membrane()) std::copy_n(g.dmembrane.values.data(), T, grad_v.begin());
+  return value;
+}
 
 plot::series trace(const std::string& label, const std::vector<float>& values) {
   plot::series s{label, {}, {}};
@@ -92,11 +107,12 @@ int main(int argc, char** argv) try {
   // (1) a target number of spikes: L = |count − 6|, SGD with lr 0.1, stop at L = 0
   {
     single_neuron n(20, seed);
-    std::vector<float> grad_z(T), before_v, before_i;
+    const auto objective = parse_loss_shorthand("spike_count=6");
+    std::vector<float> grad_z(T), none, before_v, before_i;
     std::vector<double> losses;
     for (std::size_t e = 0; e < epochs; ++e) {
       n.forward();
-      const double l = loss::spike_count(n.z, T, 1, 6.0, grad_z);
+      const double l = evaluate(*objective, n, grad_z, none);
       losses.push_back(l);
       if (l == 0) break;
       n.backward_and_step(grad_z, {}, 0.1f);
@@ -119,12 +135,13 @@ int main(int argc, char** argv) try {
   // the spike-count error, 50 inputs
   {
     const std::vector<std::size_t> targets{100, 300, 500, 700};
+    const auto objective = parse_loss_shorthand("spike_times=100,300,500,700");
     single_neuron n(50, seed + 7);
     std::vector<float> grad_z(T), grad_v(T);
     std::vector<double> losses;
     for (std::size_t e = 0; e < epochs; ++e) {
       n.forward();
-      const double l = loss::spike_times(n.z, n.v, T, 1, targets, 1.1, grad_z, grad_v);
+      const double l = evaluate(*objective, n, grad_z, grad_v);
       losses.push_back(l);
       if (l == 0) break;
       n.backward_and_step(grad_z, grad_v, 0.1f);

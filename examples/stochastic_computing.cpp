@@ -11,15 +11,17 @@
 // DIR/{sampling,distribution,kl}.png and DIR/summary.json.
 
 #include <codegen/dual.hpp>
-#include <runtime/config.hpp>
-#include <runtime/encoders.hpp>
-#include <runtime/layers/linear.hpp>
-#include <runtime/losses.hpp>
-#include <runtime/optimizers.hpp>
-#include <runtime/plot.hpp>
-#include <runtime/registry.hpp>
+#include <dsl/surrogates.hpp>
+#include <runtime/core/random.hpp>
+#include <runtime/core/registry.hpp>
+#include <runtime/io/plot.hpp>
+#include <runtime/train/config.hpp>
+#include <runtime/train/layers/linear.hpp>
+#include <runtime/train/layers/population.hpp>
+#include <runtime/train/optimizers.hpp>
 
 #include <example_args.hpp>
+#include <three_point.hpp>
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
@@ -27,6 +29,8 @@
 #include <fstream>
 
 using namespace norn;
+using examples::three_point_distribution;
+using examples::three_point_kl;
 
 namespace {
 
@@ -38,13 +42,14 @@ network make_network(std::uint64_t seed) {
   network net;
   net.add(std::make_unique<linear_layer>(H, N, false, seed, std::sqrt(2.0 / N)));
   population_options o;
+  o.model = &find_model(builtin_models(), "lif_refrac");
   o.neurons = N;
   o.set = {{"v_leak", 1.0}, {"rho_reset", 10.0}};
   o.initial = {{"v", 0.9}};
   o.recurrent = true;
   o.gradient.detach_reset = true;  // Norse's recurrent steps detach the reset
   o.seed = seed + 1;
-  net.add(find_model(builtin_models(), "lif_refrac").make_layer(o));
+  net.add(make_population_layer(o));
   net.at(1).record_states({"rho", "v"});
   return net;
 }

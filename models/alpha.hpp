@@ -28,6 +28,7 @@ struct alpha : dsl::neuron_model {
 
   static constexpr auto states = declare(syn_exc, syn_inh, mem);
   static constexpr auto parameters = declare(alpha_decay, beta, threshold);
+  static constexpr auto roles = dsl::roles(dsl::membrane = mem, dsl::threshold = threshold);
   static constexpr auto surrogate = dsl::surrogates::arctan;
 
   static constexpr auto a = min(max(alpha_decay, 0_c), 1_c);

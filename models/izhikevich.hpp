@@ -28,6 +28,7 @@ struct izhikevich : dsl::neuron_model {
 
   static constexpr auto states = declare(v, u);
   static constexpr auto parameters = declare(a, b, c, d, sq, mn, bias, v_th, tau_inv);
+  static constexpr auto roles = dsl::roles(dsl::membrane = v, dsl::threshold = v_th);
 
   static constexpr auto step = phases(
       euler(ddt(v) = tau_inv * (sq * v * v + mn * v + bias - u + input),

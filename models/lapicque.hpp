@@ -23,6 +23,7 @@ struct lapicque : dsl::neuron_model {
 
   static constexpr auto states = declare(mem);
   static constexpr auto parameters = declare(R, C, threshold);
+  static constexpr auto roles = dsl::roles(dsl::membrane = mem, dsl::threshold = threshold);
   static constexpr auto surrogate = dsl::surrogates::arctan;
 
   static constexpr auto step = phases(

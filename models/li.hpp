@@ -22,6 +22,7 @@ struct li : dsl::neuron_model {
 
   static constexpr auto states = declare(v, i);
   static constexpr auto parameters = declare(tau_syn_inv, tau_mem_inv, v_leak);
+  static constexpr auto roles = dsl::roles(dsl::membrane = v);
   static constexpr auto output = v;
 
   static constexpr auto step = phases(

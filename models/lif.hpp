@@ -25,6 +25,7 @@ struct lif : dsl::neuron_model {
 
   static constexpr auto states = declare(v, i);
   static constexpr auto parameters = declare(tau_syn_inv, tau_mem_inv, v_leak, v_th, v_reset);
+  static constexpr auto roles = dsl::roles(dsl::membrane = v, dsl::threshold = v_th);
 
   static constexpr auto step = phases(
       update(i = i + input),

@@ -31,6 +31,7 @@ struct lif_adex : dsl::neuron_model {
   static constexpr auto states = declare(v, i, a);
   static constexpr auto parameters = declare(adaptation_current, adaptation_spike, delta_T, tau_ada_inv,
                                              tau_syn_inv, tau_mem_inv, v_leak, v_th, v_reset);
+  static constexpr auto roles = dsl::roles(dsl::membrane = v, dsl::threshold = v_th);
 
   static constexpr auto step = phases(
       update(i = i + input),

@@ -31,6 +31,7 @@ struct lif_refrac : dsl::neuron_model {
 
   static constexpr auto states = declare(v, i, rho);
   static constexpr auto parameters = declare(tau_syn_inv, tau_mem_inv, v_leak, v_th, v_reset, rho_reset);
+  static constexpr auto roles = dsl::roles(dsl::membrane = v, dsl::threshold = v_th);
 
   static constexpr auto step = phases(
       update(v_before = v, r = spike_fn(rho), i = i + input),

@@ -28,6 +28,7 @@ struct lsnn : dsl::neuron_model {
 
   static constexpr auto states = declare(v, i, b);
   static constexpr auto parameters = declare(tau_syn_inv, tau_mem_inv, tau_adapt_inv, v_leak, v_th, v_reset, beta);
+  static constexpr auto roles = dsl::roles(dsl::membrane = v, dsl::threshold = v_th);
 
   static constexpr auto step = phases(
       euler(ddt(v) = tau_mem_inv * ((v_leak - v) + i),

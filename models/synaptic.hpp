@@ -24,6 +24,7 @@ struct synaptic : dsl::neuron_model {
 
   static constexpr auto states = declare(syn, mem);
   static constexpr auto parameters = declare(alpha, beta, threshold);
+  static constexpr auto roles = dsl::roles(dsl::membrane = mem, dsl::threshold = threshold);
   static constexpr auto surrogate = dsl::surrogates::arctan;
 
   static constexpr auto step = phases(

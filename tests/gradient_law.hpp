@@ -5,7 +5,7 @@
 
 #include <codegen/adjoint.hpp>
 #include <codegen/dual.hpp>
-#include <runtime/model_info.hpp>
+#include <runtime/core/info_of.hpp>
 
 #include <catch2/catch.hpp>
 

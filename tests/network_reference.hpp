@@ -6,7 +6,7 @@
 #include <codegen/adjoint.hpp>
 #include <codegen/dual.hpp>
 #include <models/all.hpp>
-#include <runtime/model_info.hpp>
+#include <runtime/core/info_of.hpp>
 
 #include <cmath>
 #include <functional>
@@ -51,7 +51,7 @@ drows<D> population_forward(const drows<D>& x, std::size_t steps, std::size_t ba
                             const std::map<std::string, dparam<D>>& params, const std::map<std::string, double>& fixed,
                             const dparam<D>* recurrent, bool detach_reset) {
   using S = codegen::slots<M>;
-  using Policy = codegen::spike_policy<codegen::default_surrogate_t<M>>;
+  using Policy = codegen::spike_policy<dsl::default_surrogate_t<M>>;
   const auto info = info_of<M>();
   std::vector<codegen::env<M, dvalue<D>, Policy>> lanes(batch * neurons);
   for (std::size_t b = 0; b < batch; ++b)

@@ -20,6 +20,7 @@ struct qif : norn::dsl::neuron_model {
   static constexpr parameter<"v_reset"> v_reset{0.0, "V", "reset potential"};
   static constexpr auto states = declare(v, i);
   static constexpr auto parameters = declare(tau_mem_inv, tau_syn_inv, v_rest, v_crit, v_peak, v_reset);
+  static constexpr auto roles = norn::dsl::roles(norn::dsl::membrane = v, norn::dsl::threshold = v_peak);
   static constexpr auto step = phases(
       update(i = i + input),
       euler(ddt(v) = tau_mem_inv * ((v - v_rest) * (v - v_crit) + i), ddt(i) = -tau_syn_inv * i),

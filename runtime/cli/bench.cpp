@@ -3,8 +3,8 @@
 
 #include <runtime/cli/commands.hpp>
 
-#include <runtime/bench.hpp>
-#include <runtime/errors.hpp>
+#include <bench/workloads.hpp>
+#include <runtime/core/errors.hpp>
 
 #include <fmt/core.h>
 

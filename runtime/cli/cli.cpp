@@ -4,7 +4,10 @@
 #include <runtime/cli/commands.hpp>
 
 #include <CLI/CLI.hpp>
-#include <runtime/errors.hpp>
+#include <runtime/core/errors.hpp>
+#include <runtime/train/encoder.hpp>
+#include <runtime/train/layer_kind.hpp>
+#include <runtime/train/loss.hpp>
 
 #include <fmt/core.h>
 
@@ -17,6 +20,30 @@ namespace norn::cli {
 namespace {
 
 using action = std::function<void()>;
+
+/// "default, superspike, ...": every surrogate the models know, in their order.
+std::string surrogate_help(std::span<const model_entry> models) {
+  std::vector<std::string> names{"default"};
+  for (const auto& m : models)
+    for (const auto& sg : m.info.surrogates)
+      if (std::find(names.begin(), names.end(), sg.name) == names.end()) names.push_back(sg.name);
+  std::string s = "Surrogate gradient: ";
+  for (std::size_t k = 0; k < names.size(); ++k) s += (k ? ", " : "") + names[k];
+  return s + " (`norn models NAME` lists a model's)";
+}
+
+/// The layer types, losses and encoders a configuration may name, for `norn train --help`.
+std::string train_kinds_help(std::span<const model_entry> models) {
+  std::string s = "Layer types:\n";
+  for (const auto* k : layer_kinds()) s += fmt::format("  {:<14} {}\n", k->name, k->summary);
+  std::string names;
+  for (const auto& m : models) names += (names.empty() ? "" : ", ") + m.info.name;
+  s += fmt::format("  (population types: {})\nLosses (\"loss\": {{\"type\": ...}}):\n", names);
+  for (const auto* k : loss_kinds()) s += fmt::format("  {:<14} {}\n", k->name, k->summary);
+  s += "Encoders (\"encoder\": {\"type\": ...}):\n";
+  for (const auto* k : encoder_kinds()) s += fmt::format("  {:<14} {}\n", k->name, k->summary);
+  return s;
+}
 
 action add_simulate(CLI::App& app, std::span<const model_entry> models) {
   auto o = std::make_shared<simulate_options>();
@@ -36,12 +63,9 @@ action add_simulate(CLI::App& app, std::span<const model_entry> models) {
   cmd->add_option("--out", o->out, "Output directory")->required();
   cmd->add_flag("--plot", o->plot, "Also write traces.png, raster.png and spike_counts.png");
   cmd->add_flag("--double", o->double_precision, "Compute in double precision (files stay float32)");
-  cmd->add_option("--loss", o->loss,
-                  "Run the backward of a loss: spike-count=K (Σ|count − K|) or spike-times=T1,T2,... "
-                  "(voltage pulled to 1.1·threshold at those steps, count to their number)");
+  cmd->add_option("--loss", o->loss, "Run the backward of a loss: " + loss_shorthands() + " (see `norn train --help`)");
   cmd->add_option("--record-adjoint", o->record_adjoint, "States whose adjoint λ to record (default: all)")->delimiter(',');
-  cmd->add_option("--surrogate", o->surrogate,
-                  "Surrogate gradient: default, superspike, fast_sigmoid, arctan, triangle, straight_through, heaviside");
+  cmd->add_option("--surrogate", o->surrogate, surrogate_help(models));
   cmd->add_option("--alpha", o->alpha, "Width parameter of the surrogate (default: the surrogate's)");
   cmd->add_flag("--detach-reset", o->detach_reset, "Do not differentiate the reset through the spike");
   cmd->add_option("--checkpoint-every", o->checkpoint_every,
@@ -56,8 +80,7 @@ action add_train(CLI::App& app, std::span<const model_entry> models) {
   auto* cmd = app.add_subcommand("train", "Train a network described by a JSON configuration");
   cmd->add_option("config", o->config, "Configuration (JSON)")->required();
   cmd->add_option("--data", o->data, "Inputs: .npy float array [samples, steps, features]");
-  cmd->add_option("--targets", o->targets,
-                  "Targets: [samples, steps, outputs] (mse), [samples] labels (cross_entropy), [samples, outputs] (spike_count)");
+  cmd->add_option("--targets", o->targets, "Targets, as the configuration's loss needs them (see the losses below)");
   cmd->add_option("--init", o->init, "Read initial parameters <name>.npy from this directory");
   cmd->add_option("--epochs", o->epochs, "Override the configuration's epochs (0 with --dump-gradients: stop after)");
   cmd->add_option("--dump-gradients", o->dump_gradients,
@@ -67,6 +90,7 @@ action add_train(CLI::App& app, std::span<const model_entry> models) {
   cmd->add_option("--seed", o->seed, "Override the configuration's seed");
   cmd->add_option("--out", o->out, "Write final parameters, metrics.csv, batches.csv and loss.png here");
   cmd->add_flag("--quiet", o->quiet, "No progress output");
+  cmd->footer(train_kinds_help(models));
   return [o, cmd, models] {
     if (cmd->parsed()) train_command(*o, models);
   };
@@ -89,8 +113,7 @@ action add_emit(CLI::App& app, std::span<const model_entry> models) {
   auto* cmd = app.add_subcommand("emit", "Print a model's generated forward step (or its adjoint) as C++ source");
   cmd->add_option("model", o->model, "Model name (see `norn models`)")->required();
   cmd->add_flag("--backward", o->backward, "Print the adjoint (backward) step instead of the forward step");
-  cmd->add_option("--surrogate", o->surrogate,
-                  "Surrogate of the adjoint: default, superspike, fast_sigmoid, arctan, triangle, straight_through, heaviside");
+  cmd->add_option("--surrogate", o->surrogate, surrogate_help(models));
   return [o, cmd, models] {
     if (cmd->parsed()) emit_command(*o, models);
   };

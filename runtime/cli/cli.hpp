@@ -2,7 +2,7 @@
 /// The `norn` command line. A binary passes the models it knows; `norn` itself passes the
 /// built-in ones, a model binary adds its own.
 
-#include <runtime/registry.hpp>
+#include <runtime/core/registry.hpp>
 
 #include <span>
 

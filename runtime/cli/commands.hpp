@@ -2,7 +2,7 @@
 /// The subcommands of `norn`: their options and what they run. The command-line parsing
 /// itself (CLI11) lives in cli.cpp only, so that its heavy header is compiled once.
 
-#include <runtime/registry.hpp>
+#include <runtime/core/registry.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -14,7 +14,7 @@
 
 namespace norn::cli {
 
-/// `norn simulate`'s options (see DESIGN.md).
+/// `norn simulate`'s options (the contract is in the README).
 struct simulate_options {
   std::string model;
   std::vector<std::string> sets;
@@ -42,7 +42,7 @@ struct simulate_options {
 /// Runs `norn simulate`.
 void simulate(const simulate_options& o, std::span<const model_entry> models);
 
-/// `norn train`'s options (see DESIGN.md).
+/// `norn train`'s options (the contract is in the README).
 struct train_options {
   std::string config;
   std::string data, targets, init, dump_gradients, checkpoint, resume, out;

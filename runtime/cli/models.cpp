@@ -3,7 +3,8 @@
 #include <runtime/cli/commands.hpp>
 
 #include <codegen/emit.hpp>
-#include <runtime/errors.hpp>
+#include <runtime/core/errors.hpp>
+#include <runtime/core/registry.hpp>
 
 #include <fmt/core.h>
 
@@ -19,6 +20,15 @@ void print_model(const model_info& m) {
   fmt::print("  parameters:\n");
   for (const auto& p : m.parameters)
     fmt::print("    {:<22} default {:<10g} {:<6} {}\n", p.name, p.value, p.unit, p.doc);
+  if (m.membrane || m.threshold)
+    fmt::print("  roles: {}{}{}\n", m.membrane ? "membrane " + m.states[*m.membrane].name : "",
+               m.membrane && m.threshold ? ", " : "", m.threshold ? "threshold " + m.parameters[*m.threshold].name : "");
+  if (m.spiking) {
+    std::string list;
+    for (std::size_t k = 0; k < m.surrogates.size(); ++k)
+      list += (k ? ", " : "") + m.surrogates[k].name + (k == m.default_surrogate ? " (default)" : "");
+    fmt::print("  surrogates: {}\n", list);
+  }
 }
 }  // namespace
 
@@ -36,7 +46,7 @@ void list_models(const std::string& name, std::span<const model_entry> models) {
 void emit_command(const emit_options& o, std::span<const model_entry> models) {
   const model_entry& m = find_model(models, o.model);
   spike_gradient rule;
-  rule.surrogate = parse_surrogate(o.surrogate);
+  rule.surrogate = o.surrogate == "default" ? "" : o.surrogate;
   fmt::print("{}\nnamespace norn_emitted {{\n\n{}\n}}  // namespace norn_emitted\n", codegen::emit_prelude(),
              m.emit(o.backward, rule));
 }

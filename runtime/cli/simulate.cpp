@@ -1,15 +1,16 @@
 // `norn simulate`: runs a population of one model on an input and writes the recorded
-// states, the spikes and (with --plot) pictures. See DESIGN.md for the contract.
+// states, the spikes and (with --plot) pictures; with --loss, also the backward of that
+// loss: adjoint traces, input and parameter gradients. The contract is in the README.
 
 #include <runtime/cli/commands.hpp>
 
-#include <runtime/buffer.hpp>
-#include <runtime/encoders.hpp>
-#include <runtime/errors.hpp>
-#include <runtime/npy.hpp>
-#include <runtime/output_set.hpp>
-#include <runtime/plot.hpp>
-#include <runtime/spike_losses.hpp>
+#include <runtime/core/buffer.hpp>
+#include <runtime/core/errors.hpp>
+#include <runtime/core/random.hpp>
+#include <runtime/io/npy.hpp>
+#include <runtime/io/output_set.hpp>
+#include <runtime/io/plot.hpp>
+#include <runtime/train/loss.hpp>
 
 #include <fmt/core.h>
 
@@ -22,42 +23,67 @@ namespace norn::cli {
 
 namespace {
 
+/// A simulation as the options describe it, checked before anything runs.
+struct simulation {
+  const model_entry* entry = nullptr;
+  std::vector<std::pair<std::string, double>> sets;  ///< --set, in order
+  std::vector<std::size_t> recorded;                 ///< states written to files
+  std::unique_ptr<loss> objective;                   ///< --loss; null: no backward
+  spike_gradient rule;
+  std::vector<std::size_t> adjoint;  ///< states whose λ is written
 
-
-/// A parsed --loss: "spike-count=K" or "spike-times=T1,T2,...".
-struct loss_spec {
-  enum { none, spike_count, spike_times } kind = none;
-  double target = 0;
-  std::vector<std::size_t> times;
+  const model_info& info() const { return entry->info; }
 };
 
-loss_spec parse_loss(const std::string& text, std::size_t steps) {
-  loss_spec spec;
-  if (text.empty()) return spec;
-  const auto eq = text.find('=');
-  const std::string name = text.substr(0, eq), value = eq == std::string::npos ? "" : text.substr(eq + 1);
-  if (name == "spike-count") {
-    spec.kind = loss_spec::spike_count;
-    spec.target = parse_number(value, "--loss spike-count");
-    return spec;
+/// State indices from names (all states when `names` is empty); bad_input on unknown names.
+std::vector<std::size_t> states_named(const model_info& info, const std::vector<std::string>& names, const char* what) {
+  std::vector<std::size_t> out;
+  if (names.empty())
+    for (std::size_t s = 0; s < info.states.size(); ++s) out.push_back(s);
+  for (const auto& name : names) {
+    auto k = info.state_index(name);
+    if (!k) fail("norn: model '{}' has no state '{}' to {} (states: {})", info.name, name, what, info.state_names());
+    if (std::find(out.begin(), out.end(), *k) == out.end()) out.push_back(*k);
   }
-  if (name == "spike-times") {
-    spec.kind = loss_spec::spike_times;
-    std::size_t start = 0;
-    while (start <= value.size()) {
-      const auto comma = value.find(',', start);
-      const std::string item = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-      const double t = parse_number(item, "--loss spike-times");
-      if (t < 0 || t != std::floor(t) || t >= double(steps))
-        fail("norn: --loss spike-times takes step indices in [0, {}), got '{}'", steps, item);
-      spec.times.push_back(std::size_t(t));
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
-    return spec;
-  }
-  fail("norn: unknown --loss '{}' (losses: spike-count=K, spike-times=T1,T2,...)", text);
+  return out;
+}
 
+simulation plan(const simulate_options& o, std::span<const model_entry> models) {
+  simulation s;
+  s.entry = &find_model(models, o.model);
+  const model_info& info = s.info();
+  if (o.neurons == 0) fail("norn: --neurons must be at least 1");
+  if (o.steps == 0) fail("norn: --steps must be at least 1");
+  if (!(o.dt > 0) || !std::isfinite(o.dt)) fail("norn: --dt must be a positive number of seconds, got {}", o.dt);
+  if (o.out.empty()) fail("norn: simulate needs --out DIR");
+  if (std::filesystem::exists(o.out) && !std::filesystem::is_directory(o.out))
+    fail("norn: --out {} exists and is not a directory", o.out);
+  for (const auto& text : o.sets) {
+    auto [name, value] = parse_assignment(text, "--set");
+    if (!info.parameter_index(name))
+      fail("norn: model '{}' has no parameter '{}' (parameters: {})", info.name, name, info.parameter_names());
+    s.sets.emplace_back(name, value);
+  }
+  s.recorded = states_named(info, o.record, "record");
+  // gradients: a loss turns on the backward and the adjoint recordings
+  const std::string surrogate = o.surrogate == "default" ? "" : o.surrogate;
+  if (o.loss.empty()) {
+    if (!o.record_adjoint.empty() || !surrogate.empty() || o.alpha || o.detach_reset)
+      fail("norn: --record-adjoint, --surrogate, --alpha and --detach-reset need a --loss");
+    return s;
+  }
+  if (!info.spiking) fail("norn: --loss {} needs a spiking model; '{}' has no spikes", o.loss, info.name);
+  if (o.double_precision) fail("norn: gradients are computed in float precision; drop --double");
+  s.objective = parse_loss_shorthand(o.loss);
+  s.objective->check_steps(o.steps);
+  if (s.objective->reads_membrane() && (!info.membrane || !info.threshold))
+    fail("norn: --loss {} reads the membrane and threshold; model '{}' declares no such roles", o.loss, info.name);
+  if (o.alpha && !(*o.alpha > 0)) fail("norn: --alpha must be positive, got {}", *o.alpha);
+  if (o.checkpoint_every == 0) fail("norn: --checkpoint-every must be at least 1");
+  s.rule = {surrogate, o.alpha, o.detach_reset};
+  resolve(s.rule, info);
+  s.adjoint = states_named(info, o.record_adjoint, "record the adjoint of");
+  return s;
 }
 
 /// The input, from whichever source the user chose, step range by step range: a file is
@@ -100,29 +126,30 @@ class input_source {
   buffer<float> data_;
 };
 
-/// The threshold to draw on voltage traces, if the model has one.
-std::optional<double> threshold_of(const model_info& info, const std::vector<std::pair<std::string, double>>& sets) {
-  for (const char* name : {"v_th", "threshold"}) {
-    for (auto it = sets.rbegin(); it != sets.rend(); ++it)
-      if (it->first == name) return it->second;
-    if (auto k = info.parameter_index(name)) return info.parameters[*k].value;
-  }
-  return std::nullopt;
+/// The threshold to draw on membrane traces: the model's threshold role, as --set left it.
+std::optional<double> threshold_of(const simulation& s) {
+  const model_info& info = s.info();
+  if (!info.threshold) return std::nullopt;
+  const std::string& name = info.parameters[*info.threshold].name;
+  for (auto it = s.sets.rbegin(); it != s.sets.rend(); ++it)
+    if (it->first == name) return it->second;
+  return info.parameters[*info.threshold].value;
 }
 
 /// What the pictures need, gathered step by step while the simulation runs (so that a run
 /// that streams its recordings to disk need not keep them).
 struct plot_data {
   std::size_t neurons = 0, shown = 0;
-  std::optional<std::size_t> trace_state;  ///< the state drawn in traces.png
+  std::optional<std::size_t> trace_state;  ///< the state drawn in traces.png: the membrane, else the first recorded
   std::vector<std::vector<float>> traces;  ///< [shown neuron][step]
   std::vector<std::vector<double>> marks;  ///< spike times (ms) of the shown neurons
   std::vector<double> spike_times, spike_neurons, counts, input_counts;
 
   plot_data(const model_info& info, const std::vector<std::size_t>& recorded, std::size_t n) : neurons(n) {
     shown = std::min<std::size_t>(n, 3);
-    for (std::size_t s : recorded)
-      if (!trace_state || info.states[s].name == "v" || info.states[s].name == "mem") trace_state = s;
+    if (!recorded.empty()) trace_state = recorded.front();
+    if (info.membrane && std::find(recorded.begin(), recorded.end(), *info.membrane) != recorded.end())
+      trace_state = info.membrane;
     traces.resize(shown);
     marks.resize(shown);
     counts.assign(n, 0.0);
@@ -148,32 +175,37 @@ struct plot_data {
       for (std::size_t n = 0; n < N; ++n) input_counts[n] += input[t * N + n] != 0.0f;
     }
   }
+  /// The same from whole recordings: `record` per state (may be empty), spikes, input.
+  void add_all(std::size_t steps, double dt, const std::vector<std::span<float>>& record, std::span<const float> spikes,
+               std::span<const float> input) {
+    add(0, steps, dt, trace_state ? std::span<const float>(record[*trace_state]) : std::span<const float>(), spikes, input);
+  }
 };
 
-void write_plots(output_set& out, const simulate_options& o, const model_info& info,
-                 const std::vector<std::pair<std::string, double>>& sets, const plot_data& d) {
+void write_plots(output_set& out, const simulate_options& o, const simulation& s, const plot_data& d) {
+  const model_info& info = s.info();
   const std::size_t T = o.steps, N = o.neurons;
-  // Traces: the voltage (or first recorded state) of the first neurons, with the threshold
+  // Traces: the membrane (or first recorded state) of the first neurons, with the threshold
   // and a dot above it at each spike.
   if (d.trace_state) {
     const auto& var = info.states[*d.trace_state];
     plot::options opt{fmt::format("{}: {} of {} neuron{}{}", info.name, var.name, d.shown, d.shown > 1 ? "s" : "",
                                   info.spiking ? " (dots: spikes)" : ""),
                       "Time [ms]", var.unit.empty() ? var.name : fmt::format("{} [{}]", var.name, var.unit)};
-    if (info.spiking && (var.name == "v" || var.name == "mem")) opt.hline = threshold_of(info, sets);
+    if (info.spiking && d.trace_state == info.membrane) opt.hline = threshold_of(s);
     double top = -std::numeric_limits<double>::infinity();
     for (const auto& tr : d.traces)
       for (float v : tr) top = std::max(top, double(v));
     const double marker_y = opt.hline ? std::max(*opt.hline, top) * 1.04 : top;
     std::vector<plot::series> curves;
     for (std::size_t n = 0; n < d.shown; ++n) {
-      plot::series s{fmt::format("neuron {}", n), {}, {}};
-      s.colour = int(n);
+      plot::series c{fmt::format("neuron {}", n), {}, {}};
+      c.colour = int(n);
       for (std::size_t t = 0; t < d.traces[n].size(); ++t) {
-        s.x.push_back(double(t + 1) * o.dt * 1e3);
-        s.y.push_back(d.traces[n][t]);
+        c.x.push_back(double(t + 1) * o.dt * 1e3);
+        c.y.push_back(d.traces[n][t]);
       }
-      curves.push_back(std::move(s));
+      curves.push_back(std::move(c));
       if (!d.marks[n].empty())
         curves.push_back({"", d.marks[n], std::vector<double>(d.marks[n].size(), marker_y), true, int(n)});
     }
@@ -197,151 +229,112 @@ void write_plots(output_set& out, const simulate_options& o, const model_info& i
   }
 }
 
+/// Without a loss: a chunk of steps at a time (about 256 KB per array), appended to the
+/// files as it is computed, so that memory stays small and fresh pages few.
+void run_streaming(const simulate_options& o, const simulation& s, dynamic_population& pop, output_set& out,
+                   plot_data& pictures) {
+  const model_info& info = s.info();
+  const std::size_t N = o.neurons, T = o.steps;
+  const std::size_t shape[2] = {T, N};
+  const std::size_t chunk = std::min(T, std::max<std::size_t>(1, (std::size_t(1) << 16) / N));
+  input_source input(o, chunk * N);
+  buffer<float> spikes(chunk * N);
+  std::vector<buffer<float>> traces(s.recorded.size(), buffer<float>(chunk * N));
+  std::vector<npy::stream_writer> files;
+  for (std::size_t k : s.recorded) files.emplace_back(out.stage(info.states[k].name + ".npy"), shape);
+  if (info.spiking) files.emplace_back(out.stage("spikes.npy"), shape);
+  for (std::size_t t0 = 0; t0 < T; t0 += chunk) {
+    const std::size_t len = std::min(chunk, T - t0), size = len * N;
+    const std::span<const float> x = input.steps(t0, len);
+    std::vector<std::span<float>> record(info.states.size());
+    for (std::size_t r = 0; r < s.recorded.size(); ++r) record[s.recorded[r]] = std::span<float>(traces[r]).first(size);
+    pop.run(len, x, std::span<float>(spikes).first(size), record);
+    for (std::size_t r = 0; r < s.recorded.size(); ++r) files[r].append(record[s.recorded[r]]);
+    if (info.spiking) files.back().append(std::span<const float>(spikes).first(size));
+    if (o.plot)
+      pictures.add(t0, len, o.dt,
+                   pictures.trace_state ? std::span<const float>(record[*pictures.trace_state]) : std::span<const float>(),
+                   std::span<const float>(spikes).first(info.spiking ? size : 0), x);
+  }
+  for (auto& f : files) f.close();
+}
+
+/// With a loss: the whole run kept, the loss and its backward, and the adjoint traces.
+void run_with_gradients(const simulate_options& o, const simulation& s, dynamic_population& pop, output_set& out,
+                        plot_data& pictures) {
+  const model_info& info = s.info();
+  const std::size_t N = o.neurons, T = o.steps, size = T * N;
+  const std::size_t shape[2] = {T, N};
+  input_source input(o, size);
+  const std::span<const float> x = input.steps(0, T);
+  sequence spikes(T, 1, N), membrane;
+  std::vector<buffer<float>> traces(s.recorded.size(), buffer<float>(size));
+  std::vector<std::span<float>> record(info.states.size());
+  for (std::size_t r = 0; r < s.recorded.size(); ++r) record[s.recorded[r]] = traces[r];
+  if (s.objective->reads_membrane()) {
+    membrane = sequence(T, 1, N);
+    record[*info.membrane] = membrane.span();
+  }
+  pop.set_gradient_rule(s.rule);
+  pop.start_tape(o.checkpoint_every);
+  pop.forward(T, x, spikes.span(), record);
+  for (std::size_t r = 0; r < s.recorded.size(); ++r) {
+    const auto& trace = record[s.recorded[r]];  // the membrane may have been recorded for the loss instead
+    out.npy(info.states[s.recorded[r]].name + ".npy", trace, shape);
+  }
+  out.npy("spikes.npy", spikes.span(), shape);
+  if (o.plot) pictures.add_all(T, o.dt, record, spikes.span(), x);
+
+  std::vector<float> threshold;
+  if (info.threshold) threshold = pop.parameter(*info.threshold);
+  loss_gradient g;
+  const double value =
+      s.objective->evaluate({spikes, s.objective->reads_membrane() ? &membrane : nullptr, threshold}, {}, g).value;
+  auto io = pop.gradients();
+  io.grad_out = g.dy.span();
+  if (s.objective->reads_membrane()) io.grad_state[*info.membrane] = g.dmembrane.span();
+  std::vector<std::vector<float>> lambdas(info.states.size());
+  for (std::size_t k : s.adjoint) lambdas[k].resize(size), io.record_lambda[k] = lambdas[k];
+  std::vector<float> grad_x(size);
+  io.grad_x = grad_x;
+  std::vector<std::vector<float>> grad_param(info.parameters.size(), std::vector<float>(N));
+  for (std::size_t q = 0; q < info.parameters.size(); ++q) io.grad_param[q] = grad_param[q];
+  pop.backward(x, io, 0, T);
+
+  for (std::size_t k : s.adjoint) out.npy("lambda_" + info.states[k].name + ".npy", lambdas[k], shape);
+  if (o.plot && !s.adjoint.empty()) {
+    // λ of neuron 0 over time, as reference tutorial 000 plots λ_v and λ_i
+    std::vector<plot::series> curves;
+    for (std::size_t k : s.adjoint) {
+      plot::series c{"lambda_" + info.states[k].name, {}, {}};
+      for (std::size_t t = 0; t < T; ++t) {
+        c.x.push_back(double(t + 1) * o.dt * 1e3);
+        c.y.push_back(lambdas[k][t * N]);
+      }
+      curves.push_back(std::move(c));
+    }
+    plot::lines(out.stage("adjoint.png"), curves,
+                {fmt::format("{}: adjoint states of neuron 0 (loss {})", info.name, o.loss), "Time [ms]", "adjoint"});
+  }
+  out.npy("grad_input.npy", grad_x, shape);
+  const std::size_t pshape[1] = {N};
+  for (std::size_t q = 0; q < info.parameters.size(); ++q)
+    out.npy("grad_" + info.parameters[q].name + ".npy", grad_param[q], pshape);
+  fmt::print("loss {:.6g}\nkept {} bytes for the backward ({:.3g} bytes per neuron-step)\n", value, pop.kept_bytes(),
+             double(pop.kept_bytes()) / double(size));
+}
+
 }  // namespace
 
 void simulate(const simulate_options& o, std::span<const model_entry> models) {
-  const model_entry& entry = find_model(models, o.model);
-  const model_info& info = entry.info;
-  if (o.neurons == 0) fail("norn: --neurons must be at least 1");
-  if (o.steps == 0) fail("norn: --steps must be at least 1");
-  if (!(o.dt > 0) || !std::isfinite(o.dt)) fail("norn: --dt must be a positive number of seconds, got {}", o.dt);
-  if (o.out.empty()) fail("norn: simulate needs --out DIR");
-  std::vector<std::pair<std::string, double>> sets;
-  for (const auto& s : o.sets) {
-    auto [name, value] = parse_assignment(s, "--set");
-    if (!info.parameter_index(name))
-      fail("norn: model '{}' has no parameter '{}' (parameters: {})", info.name, name, info.parameter_names());
-    sets.emplace_back(name, value);
-  }
-  std::vector<std::size_t> recorded;
-  if (o.record.empty()) {
-    for (std::size_t s = 0; s < info.states.size(); ++s) recorded.push_back(s);
-  } else {
-    for (const auto& name : o.record) {
-      auto k = info.state_index(name);
-      if (!k) fail("norn: model '{}' has no state '{}' to record (states: {})", info.name, name, info.state_names());
-      if (std::find(recorded.begin(), recorded.end(), *k) == recorded.end()) recorded.push_back(*k);
-    }
-  }
-  if (std::filesystem::exists(o.out) && !std::filesystem::is_directory(o.out))
-    fail("norn: --out {} exists and is not a directory", o.out);
-  // gradients: a loss turns on the backward and the adjoint recordings
-  const loss_spec loss = parse_loss(o.loss, o.steps);
-  spike_gradient rule;
-  rule.surrogate = parse_surrogate(o.surrogate);
-  rule.alpha = o.alpha;
-  rule.detach_reset = o.detach_reset;
-  if (o.alpha && !(*o.alpha > 0)) fail("norn: --alpha must be positive, got {}", *o.alpha);
-  if (o.checkpoint_every == 0) fail("norn: --checkpoint-every must be at least 1");
-  const bool gradients = loss.kind != loss_spec::none;
-  if (!gradients && (!o.record_adjoint.empty() || o.surrogate != "default" || o.alpha || o.detach_reset))
-    fail("norn: --record-adjoint, --surrogate, --alpha and --detach-reset need a --loss");
-  if (gradients && !info.spiking) fail("norn: --loss {} needs a spiking model; '{}' has no spikes", o.loss, info.name);
-  if (gradients && o.double_precision) fail("norn: gradients are computed in float precision; drop --double");
-  std::vector<std::size_t> adjoint;
-  if (gradients) {
-    if (o.record_adjoint.empty())
-      for (std::size_t s = 0; s < info.states.size(); ++s) adjoint.push_back(s);
-    for (const auto& name : o.record_adjoint) {
-      auto k = info.state_index(name);
-      if (!k) fail("norn: model '{}' has no state '{}' to record the adjoint of (states: {})", info.name, name, info.state_names());
-      adjoint.push_back(*k);
-    }
-  }
-  std::optional<std::size_t> voltage;
-  for (const char* name : {"v", "mem"})
-    if (!voltage) voltage = info.state_index(name);
-  if (loss.kind == loss_spec::spike_times && !voltage)
-    fail("norn: --loss spike-times needs a voltage state named v or mem; '{}' has {}", info.name, info.state_names());
-  auto sim = entry.make(o.neurons, 1, o.dt, o.double_precision);
-  for (const auto& [name, value] : sets) sim->set_parameter(name, value);
-  const std::size_t N = o.neurons, T = o.steps;
-  const std::size_t shape[2] = {T, N};
+  const simulation s = plan(o, models);
+  auto pop = s.entry->make(o.neurons, 1, o.dt, o.double_precision);
+  for (const auto& [name, value] : s.sets) pop->set_parameter(name, value);
   output_set out(o.out);
-  plot_data pictures(info, recorded, o.plot ? N : 0);
-  if (!gradients) {
-    // Stream: a chunk of steps at a time (about 256 KB per array), appended to the files as
-    // it is computed, so that memory stays small and fresh pages few.
-    const std::size_t chunk = std::min(T, std::max<std::size_t>(1, (std::size_t(1) << 16) / N));
-    input_source input(o, chunk * N);
-    buffer<float> spikes(chunk * N);
-    std::vector<buffer<float>> traces(recorded.size(), buffer<float>(chunk * N));
-    std::vector<npy::stream_writer> files;
-    for (std::size_t s : recorded) files.emplace_back(out.stage(info.states[s].name + ".npy"), shape);
-    if (info.spiking) files.emplace_back(out.stage("spikes.npy"), shape);
-    for (std::size_t t0 = 0; t0 < T; t0 += chunk) {
-      const std::size_t len = std::min(chunk, T - t0), size = len * N;
-      const std::span<const float> x = input.steps(t0, len);
-      std::vector<std::span<float>> record(info.states.size());
-      for (std::size_t r = 0; r < recorded.size(); ++r) record[recorded[r]] = std::span<float>(traces[r]).first(size);
-      sim->run(len, x, std::span<float>(spikes).first(size), record);
-      for (std::size_t r = 0; r < recorded.size(); ++r) files[r].append(record[recorded[r]]);
-      if (info.spiking) files.back().append(std::span<const float>(spikes).first(size));
-      if (o.plot)
-        pictures.add(t0, len, o.dt, pictures.trace_state ? std::span<const float>(record[*pictures.trace_state]) : std::span<const float>(),
-                     std::span<const float>(spikes).first(info.spiking ? size : 0), x);
-    }
-    for (auto& f : files) f.close();
-  } else {
-    const std::size_t size = T * N;
-    input_source input(o, size);
-    const std::span<const float> x = input.steps(0, T);
-    buffer<float> output(size);
-    std::vector<buffer<float>> traces(recorded.size(), buffer<float>(size));
-    std::vector<std::span<float>> record(info.states.size());
-    for (std::size_t r = 0; r < recorded.size(); ++r) record[recorded[r]] = traces[r];
-    std::vector<float> v_trace;
-    if (loss.kind == loss_spec::spike_times && record[*voltage].empty()) {
-      v_trace.resize(size);
-      record[*voltage] = v_trace;
-    }
-    sim->run_for_gradients(T, x, output, record, o.checkpoint_every);
-    for (std::size_t r = 0; r < recorded.size(); ++r) out.npy(info.states[recorded[r]].name + ".npy", traces[r], shape);
-    out.npy("spikes.npy", output, shape);
-    if (o.plot)
-      pictures.add(0, T, o.dt, pictures.trace_state ? std::span<const float>(record[*pictures.trace_state]) : std::span<const float>(),
-                   output, x);
-    std::vector<float> grad_z(size), grad_v;
-    std::vector<std::span<const float>> grad_state(info.states.size());
-    double value = 0;
-    if (loss.kind == loss_spec::spike_count) {
-      value = loss::spike_count(output, T, N, loss.target, grad_z);
-    } else {
-      grad_v.resize(size);
-      const auto th = threshold_of(info, sets).value_or(1.0);
-      value = loss::spike_times(output, record[*voltage], T, N, loss.times, 1.1 * th, grad_z, grad_v);
-      grad_state[*voltage] = grad_v;
-    }
-    std::vector<std::vector<float>> lambdas(info.states.size());
-    std::vector<std::span<float>> record_lambda(info.states.size());
-    for (std::size_t s : adjoint) lambdas[s].resize(size), record_lambda[s] = lambdas[s];
-    std::vector<float> grad_x(size);
-    std::vector<std::vector<float>> grad_param(info.parameters.size(), std::vector<float>(N));
-    std::vector<std::span<float>> grad_param_spans(grad_param.begin(), grad_param.end());
-    sim->backward(rule, grad_z, grad_state, record_lambda, grad_x, grad_param_spans);
-    for (std::size_t s : adjoint) out.npy("lambda_" + info.states[s].name + ".npy", lambdas[s], shape);
-    if (o.plot && !adjoint.empty()) {
-      // λ of neuron 0 over time, as reference tutorial 000 plots λ_v and λ_i
-      std::vector<plot::series> curves;
-      for (std::size_t s : adjoint) {
-        plot::series c{"lambda_" + info.states[s].name, {}, {}};
-        for (std::size_t t = 0; t < T; ++t) {
-          c.x.push_back(double(t + 1) * o.dt * 1e3);
-          c.y.push_back(lambdas[s][t * N]);
-        }
-        curves.push_back(std::move(c));
-      }
-      plot::lines(out.stage("adjoint.png"), curves,
-                  {fmt::format("{}: adjoint states of neuron 0 (loss {})", info.name, o.loss), "Time [ms]", "adjoint"});
-    }
-    out.npy("grad_input.npy", grad_x, shape);
-    const std::size_t pshape[1] = {N};
-    for (std::size_t q = 0; q < info.parameters.size(); ++q)
-      out.npy("grad_" + info.parameters[q].name + ".npy", grad_param[q], pshape);
-    fmt::print("loss {:.6g}\nkept {} bytes for the backward ({:.3g} bytes per neuron-step)\n", value, sim->kept_bytes(),
-               double(sim->kept_bytes()) / double(size));
-  }
-  if (o.plot) write_plots(out, o, info, sets, pictures);
+  plot_data pictures(s.info(), s.recorded, o.plot ? o.neurons : 0);
+  if (s.objective) run_with_gradients(o, s, *pop, out, pictures);
+  else run_streaming(o, s, *pop, out, pictures);
+  if (o.plot) write_plots(out, o, s, pictures);
   out.commit();
 }
 

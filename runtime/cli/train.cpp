@@ -1,11 +1,11 @@
-// `norn train`: trains a network described by a JSON configuration (see runtime/config.hpp
-// and DESIGN.md's contract).
+// `norn train`: trains a network described by a JSON configuration (runtime/train/config.hpp;
+// the contract is in the README).
 
 #include <runtime/cli/commands.hpp>
 
-#include <runtime/config.hpp>
-#include <runtime/errors.hpp>
-#include <runtime/trainer.hpp>
+#include <runtime/train/config.hpp>
+#include <runtime/core/errors.hpp>
+#include <runtime/train/trainer.hpp>
 
 #include <fmt/core.h>
 
@@ -15,8 +15,6 @@
 namespace norn::cli {
 
 namespace {
-
-
 
 std::optional<std::filesystem::path> path_or_none(const std::string& s) {
   if (s.empty()) return std::nullopt;
@@ -33,8 +31,7 @@ void train_command(const train_options& o, std::span<const model_entry> models) 
   if (!data) fail("norn: train needs --data X.npy (or \"data\" in {})", o.config);
   const auto targets = o.targets.empty() ? c.targets : std::optional<std::filesystem::path>(o.targets);
   const dataset d = load_dataset(*data, targets, c);
-  network net = build_network(c, models);
-  const auto loss = make_loss(c);
+  network net = build_network(c);
   optimizer opt(c.optimizer);
   run_options r;
   r.init = path_or_none(o.init);
@@ -45,7 +42,7 @@ void train_command(const train_options& o, std::span<const model_entry> models) 
   r.progress = !o.quiet;
   if (r.resume && !std::filesystem::exists(*r.resume) && !std::filesystem::exists(r.resume->string() + ".old"))
     fail("norn: --resume {}: no such checkpoint", r.resume->string());
-  train(net, *loss, opt, d, c, r);
+  train(net, opt, d, c, r);
 }
 
 }  // namespace norn::cli

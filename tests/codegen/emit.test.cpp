@@ -4,7 +4,7 @@
 
 #include <codegen/emit.hpp>
 #include <models/all.hpp>
-#include <runtime/model_info.hpp>
+#include <runtime/core/info_of.hpp>
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -89,7 +89,7 @@ std::string driver(const std::vector<sample>& cs, double alpha) {
 template <class M>
 std::vector<float> reference(const std::vector<sample>& cs) {
   using S = codegen::slots<M>;
-  using Sg = codegen::default_surrogate_t<M>;
+  using Sg = dsl::default_surrogate_t<M>;
   std::vector<float> r;
   for (const auto& c : cs) {
     codegen::env<M, float> f;
@@ -133,7 +133,7 @@ TEST_CASE("emitted forward and backward code compiles and matches the kernels, e
         (
             [&] {
               using M = decltype(m);
-              using Sg = codegen::default_surrogate_t<M>;
+              using Sg = dsl::default_surrogate_t<M>;
               const auto cs = samples_of<M>(seed++);
               source += codegen::emit_forward<M>() + "\n" + codegen::emit_backward<M, Sg>() + "\n";
               drivers += driver<M>(cs, Sg::default_alpha);

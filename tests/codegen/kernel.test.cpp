@@ -130,7 +130,7 @@ TEST_CASE("kernel: the uniform-parameter variant gives the per-neuron variant's 
     for (std::size_t s = 0; s < S::state_count; ++s) a.states_before[s] = before[s].data();
     for (std::size_t q = 0; q < S::parameter_count; ++q) a.grad_param[q] = grad_param[q].data();
     a.x = x.data(), a.grad_out = gz.data(), a.grad_x = grad_x.data();
-    codegen::backward_sequence(p, codegen::spike_policy<codegen::default_surrogate_t<M>>{}, T, a);
+    codegen::backward_sequence(p, codegen::spike_policy<dsl::default_surrogate_t<M>>{}, T, a);
     return std::tuple{out, tape, grad_x, grad_param};
   };
   const auto per_neuron = run(false), uniform = run(true);

@@ -5,7 +5,7 @@
 
 namespace {
 using M = norn::models::NORN_PROBE_MODEL;
-using Policy = norn::codegen::spike_policy<norn::codegen::default_surrogate_t<M>>;
+using Policy = norn::codegen::spike_policy<norn::dsl::default_surrogate_t<M>>;
 }  // namespace
 
 template void norn::codegen::forward_sequence<M, float>(const population_arrays<M, float>&, std::size_t, const float*,

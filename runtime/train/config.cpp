@@ -1,0 +1,106 @@
+#include <runtime/train/config.hpp>
+
+#include <runtime/core/errors.hpp>
+
+#include <fstream>
+
+namespace norn {
+
+namespace {
+
+using json = nlohmann::json;
+
+layer_plan parse_layer(const json& j, const config_place& where, const layer_context& context) {
+  if (!j.is_object() || !j.contains("type")) where.error("a layer is an object with a \"type\"");
+  const auto type = read_text(j["type"], where.at("type"));
+  std::vector<std::string> known;
+  for (const auto* kind : layer_kinds())
+    for (const auto& t : types_of(*kind, context)) {
+      if (t == type) return kind->parse(j, where, context);
+      known.push_back(t);
+    }
+  std::string list;
+  for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+  where.at("type").error("unknown layer type '{}' (types: {})", type, list);
+}
+
+optimizer_options parse_optimizer(const json& j, const config_place& where) {
+  const config_object c(j, where,
+                        {"type", "lr", "neuron_lr", "momentum", "dampening", "nesterov", "betas", "eps", "weight_decay",
+                         "clip_norm", "clip_value"});
+  optimizer_options o;
+  o.type = c.text("type", o.type);
+  if (o.type != "adam" && o.type != "sgd") c.place("type").error("unknown optimizer '{}' (optimizers: adam, sgd)", o.type);
+  if (o.type == "sgd") o.lr = 0.01;  // neither PyTorch default matters much; say it in configs
+  o.lr = c.positive("lr", o.lr);
+  o.neuron_lr = c.positive("neuron_lr");
+  o.momentum = c.number("momentum", o.momentum);
+  o.dampening = c.number("dampening", o.dampening);
+  o.nesterov = c.boolean("nesterov", o.nesterov);
+  if (c.has("betas")) {
+    const auto& b = c.json("betas");
+    if (!b.is_array() || b.size() != 2) c.place("betas").error("expected [beta1, beta2]");
+    o.beta1 = read_number(b[0], c.place("betas").at(std::size_t(0)));
+    o.beta2 = read_number(b[1], c.place("betas").at(std::size_t(1)));
+  }
+  o.eps = c.positive("eps", o.eps);
+  o.weight_decay = c.number("weight_decay", o.weight_decay);
+  o.clip_norm = c.positive("clip_norm");
+  o.clip_value = c.positive("clip_value");
+  if (o.type == "adam" && (c.has("momentum") || c.has("nesterov") || c.has("dampening")))
+    c.error("momentum, dampening and nesterov belong to sgd, not adam");
+  return o;
+}
+
+}  // namespace
+
+train_config parse_config(const json& j, const std::string& source, std::span<const model_entry> models) {
+  const config_object top(j, {source, ""},
+                          {"dt", "seed", "epochs", "batch_size", "shuffle", "checkpoint_every", "layers", "loss",
+                           "optimizer", "encoder", "data", "targets", "comment"});
+  train_config c;
+  c.source = source;
+  if (top.has("data")) c.data = top.text("data", "");
+  if (top.has("targets")) c.targets = top.text("targets", "");
+  c.dt = top.positive("dt", c.dt);
+  c.seed = top.count("seed", c.seed, 0);
+  c.epochs = top.count("epochs", c.epochs, 0);
+  c.batch_size = top.count("batch_size", c.batch_size);
+  c.shuffle = top.boolean("shuffle", c.shuffle);
+  c.checkpoint_every = top.count("checkpoint_every", c.checkpoint_every);
+  if (!top.has("layers") || !j["layers"].is_array() || j["layers"].empty())
+    top.place("layers").error("expected a non-empty list of layers");
+  layer_context context{models, c.dt, {}};
+  for (std::size_t k = 0; k < j["layers"].size(); ++k) {
+    c.layers.push_back(parse_layer(j["layers"][k], top.place("layers").at(k), context));
+    context.in_shape = c.layers.back().out_shape;
+  }
+  c.loss_function = parse_loss(top.has("loss") ? &j["loss"] : nullptr, top.place("loss"));
+  if (top.has("optimizer")) c.optimizer = parse_optimizer(j["optimizer"], top.place("optimizer"));
+  c.input_encoder = parse_encoder(top.has("encoder") ? &j["encoder"] : nullptr, top.place("encoder"));
+  return c;
+}
+
+train_config load_config(const std::filesystem::path& file, std::span<const model_entry> models) {
+  std::ifstream in(file);
+  if (!in) fail("norn: cannot open {}: no such file or not readable", file.string());
+  json j;
+  try {
+    in >> j;
+  } catch (const json::parse_error& e) {
+    fail("norn: {} is not valid JSON: {}", file.string(), e.what());
+  }
+  auto c = parse_config(j, file.filename().string(), models);
+  const auto base = file.parent_path();
+  if (c.data && c.data->is_relative()) c.data = base / *c.data;
+  if (c.targets && c.targets->is_relative()) c.targets = base / *c.targets;
+  return c;
+}
+
+network build_network(const train_config& c) {
+  network net;
+  for (std::size_t k = 0; k < c.layers.size(); ++k) net.add(c.layers[k].build(c.seed * 1000003ull + k));
+  return net;
+}
+
+}  // namespace norn

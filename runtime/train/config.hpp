@@ -1,0 +1,59 @@
+#pragma once
+/// Training configurations (JSON) for `norn train`: a sequential network of layers, a loss,
+/// an optimizer, an input encoder and a schedule. Parsing validates everything and reports
+/// the first problem in one line naming the file and the place (`net.json: layers[1].params:
+/// model 'lif' has no parameter 'tau'`); each layer, loss and encoder reads its own keys
+/// (layer_kind.hpp, loss.hpp, encoder.hpp).
+///
+/// { "dt": 0.001, "seed": 0, "epochs": 10, "batch_size": 32, "shuffle": true,
+///   "layers": [ {"type": "linear", "in": 100, "out": 200, "bias": false},
+///               {"type": "lif", "params": {"v_th": 1.0}, "train": ["tau_mem_inv"]},
+///               {"type": "linear", "out": 100},
+///               {"type": "li"} ],
+///   "loss": {"type": "mse"},
+///   "optimizer": {"type": "adam", "lr": 0.01} }
+
+#include <runtime/core/registry.hpp>
+#include <runtime/train/encoder.hpp>
+#include <runtime/train/layer_kind.hpp>
+#include <runtime/train/loss.hpp>
+#include <runtime/train/network.hpp>
+#include <runtime/train/optimizers.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace norn {
+
+/// A whole training configuration.
+struct train_config {
+  std::string source;  ///< file name, for messages
+  double dt = 0.001;
+  std::uint64_t seed = 0;
+  std::size_t epochs = 1;
+  std::size_t batch_size = 32;
+  bool shuffle = true;
+  std::size_t checkpoint_every = 1;  ///< epochs between checkpoints
+  std::vector<layer_plan> layers;
+  std::shared_ptr<const loss> loss_function;  ///< mse when the configuration names none
+  std::shared_ptr<const encoder> input_encoder;  ///< null: the data is the input
+  optimizer_options optimizer;
+  std::optional<std::filesystem::path> data, targets;  ///< default data files, relative to the config
+};
+
+/// Parses and validates a configuration; bad_input with one line on any problem.
+train_config parse_config(const nlohmann::json& j, const std::string& source, std::span<const model_entry> models);
+/// Reads a configuration file.
+train_config load_config(const std::filesystem::path& file, std::span<const model_entry> models);
+
+/// The network a configuration describes, initialized from its seed.
+network build_network(const train_config& c);
+
+}  // namespace norn

@@ -1,0 +1,76 @@
+#pragma once
+/// A layer of a network: forward over a whole sequence, backward through it, and the
+/// parameters it trains. Parameters are named `<layer index>.<name>` by the network. Kinds
+/// of layers, and how a configuration describes them, are in layer_kind.hpp.
+
+#include <runtime/core/model_info.hpp>
+#include <runtime/core/tensor.hpp>
+
+#include <algorithm>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace norn {
+
+class current_source;
+
+/// Which optimizer group a parameter belongs to (they may get different learning rates).
+enum class parameter_group { weights, neuron };
+
+/// A trainable parameter as a layer exposes it: its values and its gradient, same shape.
+struct parameter_ref {
+  std::string name;
+  std::vector<std::size_t> shape;
+  std::span<float> value;
+  std::span<float> grad;
+  parameter_group group = parameter_group::weights;
+};
+
+class layer {
+ public:
+  virtual ~layer() = default;
+
+  /// Its configuration type: "linear", "lif", ...
+  virtual std::string type() const = 0;
+  virtual std::size_t in_features() const = 0;
+  virtual std::size_t out_features() const = 0;
+
+  /// y ← layer(x) over the whole sequence. With `keep`, the layer keeps what backward needs;
+  /// it may refer to x, which must then stay alive and unchanged until backward().
+  virtual void forward(const sequence& x, sequence& y, bool keep) = 0;
+  /// Given dL/dy of the last kept forward: adds the parameter gradients and, if dx is not
+  /// null, writes dL/dx.
+  virtual void backward(const sequence& dy, sequence* dx) = 0;
+
+  /// The trainable parameters (views into the layer).
+  virtual std::vector<parameter_ref> parameters() { return {}; }
+  /// Sets every parameter gradient to zero.
+  void zero_grad() {
+    for (auto& p : parameters()) std::fill(p.grad.begin(), p.grad.end(), 0.0f);
+  }
+
+  /// For a forward without backward: this layer's output for x as a source that computes
+  /// it a tile at a time (an event-driven linear layer), so that the next layer can consume
+  /// it without its being stored; null when the layer cannot.
+  virtual const current_source* output_source(const sequence& /*x*/) { return nullptr; }
+  /// Forward whose input comes from `source` (steps × batch rows), keeping nothing for a
+  /// backward; false when the layer cannot take such an input.
+  virtual bool forward_from(const current_source&, std::size_t /*steps*/, std::size_t /*batch*/, sequence&) {
+    return false;
+  }
+
+  /// The neuron model of a population layer; null for other layers.
+  virtual const model_info* model() const { return nullptr; }
+  /// A population layer's current value of parameter q, per neuron.
+  virtual std::vector<float> neuron_parameter(std::size_t /*q*/) const { return {}; }
+  /// Records states during forward (population layers; others ignore it).
+  virtual void record_states(const std::vector<std::string>&) {}
+  /// A recorded state of the last forward, [T·B, N]; null if not recorded.
+  virtual const sequence* recorded(const std::string&) const { return nullptr; }
+  /// Adds dL/d(state after step t) for a recorded state, used by the next backward.
+  virtual void add_state_gradient(const std::string&, const sequence&) {}
+};
+
+}  // namespace norn

@@ -1,0 +1,73 @@
+#pragma once
+/// A dense layer, y = x Wᵀ + b, as PyTorch's Linear: weight [out, in], bias [out],
+/// initialized Kaiming-uniform (bounds ±1/√in for both, PyTorch's default). Forward and
+/// backward each run over all T·B rows of the sequence at once: one GEMM when the input is
+/// dense, and, when it is sparse (spikes: at most 10 % non-zero by default), event-driven
+/// products that add the weight row of each input event instead of multiplying zeros.
+/// The choice is made per batch from the measured density.
+
+#include <runtime/core/current_source.hpp>
+#include <runtime/train/layer.hpp>
+
+#include <cstdint>
+#include <vector>
+
+namespace norn {
+
+class linear_layer final : public layer, public current_source {
+ public:
+  /// A layer with PyTorch's default initialization drawn from `seed`; with init_std > 0
+  /// the weights are N(0, init_std²) instead (Norse's recurrent cells use √(2/out)).
+  linear_layer(std::size_t in, std::size_t out, bool bias, std::uint64_t seed, double init_std = 0);
+
+  std::string type() const override;
+  std::size_t in_features() const override { return std::size_t(weight_.cols()); }
+  std::size_t out_features() const override { return std::size_t(weight_.rows()); }
+
+  void forward(const sequence& x, sequence& y, bool keep) override;
+  void backward(const sequence& dy, sequence* dx) override;
+  std::vector<parameter_ref> parameters() override;
+
+  matrix& weight() { return weight_; }
+  vector& bias() { return bias_; }
+
+  /// Event-driven products for inputs at most this dense (0 turns them off).
+  void set_event_driven(bool on, double max_density = 0.1) {
+    event_driven_ = on;
+    sparse_density_ = max_density;
+  }
+  /// Gathers x's events and packs the weights so that currents() computes this layer's
+  /// output a tile at a time (for a population that consumes it without materializing it);
+  /// null when x is too dense for events.
+  const current_source* output_source(const sequence& x) override;
+  const float* currents(std::size_t row, std::size_t n0, std::size_t width, float* scratch) const override;
+
+  /// Whether the last forward took the event-driven path.
+  bool last_forward_event_driven() const { return last_event_driven_; }
+
+ private:
+  void forward_events(const sequence& x, sequence& y);
+  void pack_weights();
+
+  /// The non-zero entries of each row of an input (its events), in column order.
+  struct events {
+    std::vector<std::uint32_t> row_start, column;
+    std::vector<float> value;
+    bool binary = false;  ///< every event is 1 (spikes)
+    std::vector<std::vector<std::uint32_t>> part_column;  // per thread, reused
+    std::vector<std::vector<float>> part_value;
+    /// Gathers x's events; false (and nothing usable) when x is denser than max_density.
+    bool gather(const matrix& x, double max_density);
+  };
+  events events_;
+
+  matrix weight_, weight_grad_;
+  std::vector<float> packed_, packed_grad_;  // Wᵀ and its gradient in panels of 32 columns
+  bool event_driven_ = true, last_event_driven_ = false;
+  double sparse_density_ = 0.1;
+  vector bias_, bias_grad_;
+  bool has_bias_;
+  const sequence* input_ = nullptr;  // the last kept forward's input
+};
+
+}  // namespace norn

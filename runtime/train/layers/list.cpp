@@ -1,0 +1,18 @@
+// Every layer kind, in the order messages and help list them. A new kind is a file of its
+// own in this directory defining `const layer_kind <name>_layer_kind`, declared and placed
+// in the order here.
+#include <runtime/train/layer_kind.hpp>
+
+namespace norn {
+
+extern const layer_kind linear_layer_kind, population_layer_kind;
+
+std::span<const layer_kind* const> layer_kinds() {
+  static const layer_kind* const kinds[] = {
+      &linear_layer_kind,
+      &population_layer_kind,
+  };
+  return kinds;
+}
+
+}  // namespace norn

@@ -1,0 +1,312 @@
+#include <runtime/train/layers/population.hpp>
+
+#include <runtime/core/errors.hpp>
+#include <runtime/core/random.hpp>
+#include <runtime/train/layer_kind.hpp>
+
+#include <cmath>
+
+namespace norn {
+
+// ---- what both layers share ----------------------------------------------------------
+
+population_layer_base::population_layer_base(const population_options& o)
+    : options_(o), pop_(o.model->make(o.neurons, 1, o.dt, false)) {
+  pop_->set_gradient_rule(o.gradient);
+  for (const auto& [name, value] : o.set) pop_->set_parameter(name, value);
+  for (const auto& [name, value] : o.initial) pop_->set_initial(name, value);
+  const auto& info = pop_->info();
+  for (const auto& [name, shared] : o.train) {
+    const auto q = info.parameter_index(name);
+    if (!q) fail("norn: model '{}' has no parameter '{}' (parameters: {})", info.name, name, info.parameter_names());
+    trained e{*q, shared, {}, {}, {}};
+    const auto current = pop_->parameter(*q);
+    if (shared) e.value.assign(1, current[0]);
+    else e.value = current;
+    e.grad.assign(e.value.size(), 0.0f);
+    trained_.push_back(std::move(e));
+  }
+  const std::size_t S = info.states.size();
+  recording_.assign(S, false);
+  recorded_.resize(S);
+  state_grads_.resize(S);
+}
+
+std::vector<parameter_ref> population_layer_base::parameters() {
+  std::vector<parameter_ref> out;
+  for (auto& e : trained_)
+    out.push_back({pop_->info().parameters[e.index].name, {e.value.size()}, e.value, e.grad, parameter_group::neuron});
+  return out;
+}
+
+std::vector<float> population_layer_base::neuron_parameter(std::size_t q) const {
+  for (const auto& e : trained_)
+    if (e.index == q) return e.shared ? std::vector<float>(pop_->neurons(), e.value[0]) : e.value;
+  return pop_->parameter(q);
+}
+
+namespace {
+std::size_t state_of(const model_info& info, const std::string& name) {
+  if (auto s = info.state_index(name)) return *s;
+  fail("norn: model '{}' has no state '{}' (states: {})", info.name, name, info.state_names());
+}
+}  // namespace
+
+void population_layer_base::record_states(const std::vector<std::string>& names) {
+  for (const auto& n : names) recording_[state_of(pop_->info(), n)] = true;
+}
+const sequence* population_layer_base::recorded(const std::string& name) const {
+  const auto s = state_of(pop_->info(), name);
+  return recording_[s] ? &recorded_[s] : nullptr;
+}
+void population_layer_base::add_state_gradient(const std::string& name, const sequence& g) {
+  auto& dst = state_grads_[state_of(pop_->info(), name)];
+  if (dst.size() == 0) dst = g;
+  else dst.values += g.values;
+}
+
+void population_layer_base::prepare(std::size_t steps, std::size_t batch, std::size_t features) {
+  if (features != pop_->neurons())
+    fail("norn: layer '{}' has {} neurons but receives {} features", type(), pop_->neurons(), features);
+  if (pop_->batch() != batch) pop_->resize_batch(batch);
+  pop_->reset();
+  for (const auto& e : trained_) {
+    if (e.shared) pop_->set_parameter(pop_->info().parameters[e.index].name, double(e.value[0]));
+    else pop_->set_parameter(pop_->info().parameters[e.index].name, std::span<const float>(e.value));
+  }
+  for (std::size_t s = 0; s < recording_.size(); ++s)
+    if (recording_[s]) recorded_[s].reshape(steps, batch, pop_->neurons());
+}
+
+std::vector<std::span<float>> population_layer_base::recordings(std::size_t t, std::size_t len) {
+  std::vector<std::span<float>> rec(recording_.size());
+  for (std::size_t s = 0; s < rec.size(); ++s)
+    if (recording_[s]) {
+      const std::size_t row = recorded_[s].batch * pop_->neurons();
+      rec[s] = recorded_[s].span().subspan(t * row, len * row);
+    }
+  return rec;
+}
+
+void population_layer_base::attach_gradients(gradient_io<float>& io) {
+  for (auto& e : trained_) {
+    e.scratch.assign(pop_->neurons(), 0.0f);
+    io.grad_param[e.index] = e.scratch;
+  }
+}
+
+void population_layer_base::accumulate_gradients() {
+  for (auto& e : trained_) {
+    if (e.shared) {
+      double sum = 0;
+      for (float g : e.scratch) sum += g;
+      e.grad[0] += float(sum);
+    } else {
+      for (std::size_t n = 0; n < e.grad.size(); ++n) e.grad[n] += e.scratch[n];
+    }
+  }
+}
+
+void population_layer_base::attach_state_gradients(gradient_io<float>& io) const {
+  for (std::size_t s = 0; s < state_grads_.size(); ++s)
+    if (state_grads_[s].size()) io.grad_state[s] = state_grads_[s].span();
+}
+
+// ---- feed-forward ----------------------------------------------------------------------
+
+void population_layer::forward(const sequence& x, sequence& y, bool keep) {
+  prepare(x.steps, x.batch, x.features());
+  y.reshape(x.steps, x.batch, pop_->neurons());
+  if (keep) {
+    input_ = &x;
+    pop_->start_tape(options_.checkpoint_every);
+    pop_->forward(x.steps, x.span(), y.span(), recordings(0, x.steps));
+  } else {
+    pop_->run(x.steps, x.span(), y.span(), recordings(0, x.steps));
+  }
+}
+
+bool population_layer::forward_from(const current_source& source, std::size_t steps, std::size_t batch, sequence& y) {
+  prepare(steps, batch, pop_->neurons());
+  y.reshape(steps, batch, pop_->neurons());
+  pop_->run_from(steps, source, y.span(), recordings(0, steps));
+  return true;
+}
+
+void population_layer::backward(const sequence& dy, sequence* dx) {
+  auto io = pop_->gradients();
+  io.grad_out = dy.span();
+  attach_state_gradients(io);
+  if (dx) {
+    dx->reshape(dy.steps, dy.batch, pop_->neurons());
+    io.grad_x = dx->span();
+  }
+  attach_gradients(io);
+  pop_->backward(input_->span(), io, 0, dy.steps);
+  accumulate_gradients();
+  for (auto& g : state_grads_) g = sequence();
+}
+
+// ---- recurrent -------------------------------------------------------------------------
+
+recurrent_population_layer::recurrent_population_layer(const population_options& o)
+    : population_layer_base(o), weight_(Eigen::Index(o.neurons), Eigen::Index(o.neurons)),
+      weight_grad_(matrix::Zero(Eigen::Index(o.neurons), Eigen::Index(o.neurons))) {
+  const double std = o.recurrent_std.value_or(std::sqrt(2.0 / double(o.neurons)));
+  std::uint64_t k = 0;
+  for (Eigen::Index r = 0; r < weight_.rows(); ++r)
+    for (Eigen::Index c = 0; c < weight_.cols(); ++c, ++k)
+      weight_(r, c) = (r == c && !o.autapses) ? 0.0f : float(std * normal01(o.seed, k));
+}
+
+void recurrent_population_layer::forward(const sequence& x, sequence& y, bool keep) {
+  prepare(x.steps, x.batch, x.features());
+  const std::size_t N = pop_->neurons(), B = x.batch, T = x.steps, row = B * N;
+  y.reshape(T, B, N);
+  input_ = x;  // becomes u_t = x_t + z_{t-1} W_recᵀ below
+  if (keep) pop_->start_tape(options_.checkpoint_every);
+  for (std::size_t t = 0; t < T; ++t) {
+    auto u = input_.values.middleRows(Eigen::Index(t * B), Eigen::Index(B));
+    if (t > 0) u.noalias() += y.values.middleRows(Eigen::Index((t - 1) * B), Eigen::Index(B)) * weight_.transpose();
+    const std::span<const float> ut(u.data(), row);
+    const std::span<float> yt(y.values.data() + t * row, row);
+    if (keep) pop_->forward(1, ut, yt, recordings(t, 1));
+    else pop_->run(1, ut, yt, recordings(t, 1));
+  }
+  output_ = &y;
+}
+
+void recurrent_population_layer::backward(const sequence& dy, sequence* dx) {
+  const std::size_t N = pop_->neurons(), B = dy.batch, T = dy.steps, row = B * N;
+  const std::size_t S = pop_->info().states.size();
+  sequence du(T, B, N);
+  sequence gout = dy;  // dL/dz_t: the loss's, plus W_rec's path into step t + 1 (added below)
+  std::vector<std::vector<float>> lambda(S, std::vector<float>(row, 0.0f));
+  auto io = pop_->gradients();
+  io.grad_out = gout.span();
+  io.grad_x = du.span();
+  attach_state_gradients(io);
+  for (std::size_t s = 0; s < S; ++s) io.lambda[s] = lambda[s];
+  for (std::size_t t = T; t-- > 0;) {
+    if (t + 1 < T)
+      gout.values.middleRows(Eigen::Index(t * B), Eigen::Index(B)).noalias() +=
+          du.values.middleRows(Eigen::Index((t + 1) * B), Eigen::Index(B)) * weight_;
+    attach_gradients(io);
+    pop_->backward(input_.span(), io, t, t + 1);
+    accumulate_gradients();
+  }
+  // dW_rec = Σ_t du_tᵀ z_{t−1}: one product over the sequence
+  if (T > 1)
+    weight_grad_.noalias() +=
+        du.values.bottomRows(Eigen::Index((T - 1) * B)).transpose() * output_->values.topRows(Eigen::Index((T - 1) * B));
+  if (!options_.autapses) weight_grad_.diagonal().setZero();
+  for (auto& g : state_grads_) g = sequence();
+  if (dx) *dx = std::move(du);
+}
+
+std::vector<parameter_ref> recurrent_population_layer::parameters() {
+  std::vector<parameter_ref> out;
+  out.push_back({"recurrent_weight", {std::size_t(weight_.rows()), std::size_t(weight_.cols())},
+                 {weight_.data(), std::size_t(weight_.size())}, {weight_grad_.data(), std::size_t(weight_grad_.size())}});
+  for (auto& p : population_layer_base::parameters()) out.push_back(std::move(p));
+  return out;
+}
+
+std::unique_ptr<layer> make_population_layer(const population_options& o) {
+  if (!o.model) fail("norn: a population layer needs a model");
+  if (o.recurrent) return std::make_unique<recurrent_population_layer>(o);
+  return std::make_unique<population_layer>(o);
+}
+
+// ---- the kind: every model by name -----------------------------------------------------
+
+namespace {
+
+std::vector<std::pair<std::string, double>> values_of(const config_object& c, std::string_view key,
+                                                      const model_info& info, bool states) {
+  std::vector<std::pair<std::string, double>> out;
+  if (!c.has(key)) return out;
+  const auto& p = c.json(key);
+  const auto where = c.place(key);
+  if (!p.is_object()) where.error("expected an object of {} values", states ? "initial state" : "parameter");
+  for (const auto& [name, value] : p.items()) {
+    if (states && !info.state_index(name))
+      where.error("model '{}' has no state '{}' (states: {})", info.name, name, info.state_names());
+    if (!states && !info.parameter_index(name))
+      where.error("model '{}' has no parameter '{}' (parameters: {})", info.name, name, info.parameter_names());
+    out.emplace_back(name, read_number(value, where.at(name)));
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, bool>> trained_of(const config_object& c, const model_info& info) {
+  std::vector<std::pair<std::string, bool>> out;
+  if (!c.has("train")) return out;
+  const auto& t = c.json("train");
+  const auto where = c.place("train");
+  auto add = [&](const std::string& name, bool shared, const config_place& at) {
+    if (!info.parameter_index(name))
+      at.error("model '{}' has no parameter '{}' (parameters: {})", info.name, name, info.parameter_names());
+    out.emplace_back(name, shared);
+  };
+  if (t.is_array()) {
+    for (std::size_t k = 0; k < t.size(); ++k) add(read_text(t[k], where.at(k)), false, where.at(k));
+  } else if (t.is_object()) {
+    for (const auto& [name, mode] : t.items()) {
+      const auto m = read_text(mode, where.at(name));
+      if (m != "neuron" && m != "shared") where.at(name).error("expected \"neuron\" or \"shared\", got \"{}\"", m);
+      add(name, m == "shared", where.at(name));
+    }
+  } else {
+    where.error("expected a list of parameter names or an object name → \"neuron\"/\"shared\"");
+  }
+  return out;
+}
+
+}  // namespace
+
+extern const layer_kind population_layer_kind{
+    .name = "population",
+    .summary = "a population of a model, by the model's name: \"neurons\", \"params\", \"initial\", \"train\", "
+               "\"surrogate\", \"alpha\", \"detach_reset\", \"checkpoint_every\", \"recurrent\" (with \"autapses\", "
+               "\"recurrent_std\")",
+    .types =
+        [](const layer_context& context) {
+          std::vector<std::string> names;
+          for (const auto& m : context.models) names.push_back(m.info.name);
+          return names;
+        },
+    .parse = [](const nlohmann::json& j, const config_place& where, const layer_context& context) {
+      const config_object c(j, where,
+                            {"type", "neurons", "params", "train", "initial", "surrogate", "alpha", "detach_reset",
+                             "recurrent", "autapses", "recurrent_std", "checkpoint_every"});
+      population_options o;
+      o.model = &find_model(context.models, read_text(j.at("type"), where.at("type")));
+      const auto& info = o.model->info;
+      o.dt = context.dt;
+      o.neurons = input_features(c, context, "neurons");
+      o.set = values_of(c, "params", info, false);
+      o.initial = values_of(c, "initial", info, true);
+      o.train = trained_of(c, info);
+      o.gradient.surrogate = c.text("surrogate", "");
+      if (c.has("surrogate") && !info.surrogate_index(o.gradient.surrogate))
+        c.place("surrogate").error("unknown surrogate '{}' for model '{}' (surrogates: {})", o.gradient.surrogate,
+                                   info.name, info.surrogate_names());
+      o.gradient.alpha = c.positive("alpha");
+      o.recurrent = c.boolean("recurrent", false);
+      // Norse's recurrent cells detach the reset; its feed-forward steps do not
+      o.gradient.detach_reset = c.boolean("detach_reset", o.recurrent);
+      o.autapses = c.boolean("autapses", false);
+      o.recurrent_std = c.positive("recurrent_std");
+      o.checkpoint_every = c.count("checkpoint_every", 1);
+      if (!o.recurrent && (c.has("autapses") || c.has("recurrent_std")))
+        c.error("\"autapses\" and \"recurrent_std\" need \"recurrent\": true");
+      return layer_plan{info.name, {o.neurons}, {o.neurons}, [o](std::uint64_t seed) {
+                          auto with_seed = o;
+                          with_seed.seed = seed;
+                          return make_population_layer(with_seed);
+                        }};
+    },
+    .example = R"({"type": "li", "train": ["tau_mem_inv"]})"};
+
+}  // namespace norn

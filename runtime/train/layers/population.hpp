@@ -1,0 +1,117 @@
+#pragma once
+/// Populations of a model as layers, over the run-time population interface (so that they
+/// compile once, not once per model). A feed-forward population runs the generated kernel
+/// over the whole sequence (each tile of neurons walks time with its state in registers);
+/// a recurrent one adds W_rec z_{t−1} to each step's input, as Norse's recurrent cells,
+/// stepping in time with the recurrent product only. Chosen parameters are trained, per
+/// neuron ([N]) or shared by the population ([1]). Both keep the state every
+/// `checkpoint_every` steps for the backward and recompute the rest.
+
+#include <runtime/core/dynamic_population.hpp>
+#include <runtime/core/registry.hpp>
+#include <runtime/train/layer.hpp>
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace norn {
+
+/// How to build a population layer.
+struct population_options {
+  const model_entry* model = nullptr;
+  std::size_t neurons = 0;
+  double dt = 0.001;
+  std::vector<std::pair<std::string, double>> set;      ///< parameter values (for every neuron)
+  std::vector<std::pair<std::string, bool>> train;      ///< trained parameters; true: shared
+  std::vector<std::pair<std::string, double>> initial;  ///< initial state values
+  spike_gradient gradient;
+  std::size_t checkpoint_every = 1;  ///< keep the state every K steps only (recompute in backward)
+  bool recurrent = false;
+  bool autapses = false;                ///< recurrent: keep W_rec's diagonal
+  std::optional<double> recurrent_std;  ///< recurrent: N(0, std²) init, default √(2/N)
+  std::uint64_t seed = 0;
+};
+
+/// A feed-forward or recurrent population layer, as the options say.
+std::unique_ptr<layer> make_population_layer(const population_options& options);
+
+/// What both population layers share: the population, its trained parameters, and the
+/// recorded states and their gradients.
+class population_layer_base : public layer {
+ public:
+  explicit population_layer_base(const population_options& o);
+
+  std::string type() const override { return pop_->info().name; }
+  std::size_t in_features() const override { return pop_->neurons(); }
+  std::size_t out_features() const override { return pop_->neurons(); }
+  std::vector<parameter_ref> parameters() override;
+  const model_info* model() const override { return &pop_->info(); }
+  std::vector<float> neuron_parameter(std::size_t q) const override;
+  void record_states(const std::vector<std::string>& names) override;
+  const sequence* recorded(const std::string& name) const override;
+  void add_state_gradient(const std::string& name, const sequence& g) override;
+
+  dynamic_population& neurons() { return *pop_; }
+
+ protected:
+  /// Checks the input, sizes the population for its batch, applies trained values and
+  /// shapes the recordings.
+  void prepare(std::size_t steps, std::size_t batch, std::size_t features);
+  /// Recordings of steps [t, t + len) (all steps: t = 0, len = T).
+  std::vector<std::span<float>> recordings(std::size_t t, std::size_t len);
+  /// Zeroed per-neuron gradient buffers for the trained parameters, in io.grad_param.
+  void attach_gradients(gradient_io<float>& io);
+  /// Adds the per-neuron gradients of the last backward (summed when shared).
+  void accumulate_gradients();
+  /// Attaches the recorded states' gradients to io.
+  void attach_state_gradients(gradient_io<float>& io) const;
+
+  struct trained {
+    std::size_t index;
+    bool shared;
+    std::vector<float> value, grad, scratch;
+  };
+
+  population_options options_;
+  std::unique_ptr<dynamic_population> pop_;
+  std::vector<trained> trained_;
+  std::vector<bool> recording_;
+  std::vector<sequence> recorded_, state_grads_;
+};
+
+/// A feed-forward population: y_t = output of the neurons given input x_t.
+class population_layer final : public population_layer_base {
+ public:
+  using population_layer_base::population_layer_base;
+  void forward(const sequence& x, sequence& y, bool keep) override;
+  bool forward_from(const current_source& source, std::size_t steps, std::size_t batch, sequence& y) override;
+  void backward(const sequence& dy, sequence* dx) override;
+
+ private:
+  const sequence* input_ = nullptr;  // the last kept forward's input
+};
+
+/// A recurrent population: the input of step t is x_t + W_rec z_{t−1}, as in Norse's
+/// recurrent cells (z_{−1} = 0). W_rec is [N, N], initialized N(0, 2/N) with a zero
+/// diagonal unless autapses are allowed (its diagonal gradient is then zeroed too).
+class recurrent_population_layer final : public population_layer_base {
+ public:
+  explicit recurrent_population_layer(const population_options& o);
+  void forward(const sequence& x, sequence& y, bool keep) override;
+  void backward(const sequence& dy, sequence* dx) override;
+  std::vector<parameter_ref> parameters() override;
+
+  matrix& recurrent_weight() { return weight_; }
+
+ private:
+  matrix weight_, weight_grad_;
+  sequence input_;         // u_t = x_t + z_{t−1} W_recᵀ of the last forward
+  const sequence* output_ = nullptr;  // z_t of the last forward
+};
+
+}  // namespace norn

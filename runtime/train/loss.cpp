@@ -1,0 +1,119 @@
+#include <runtime/train/loss.hpp>
+
+#include <runtime/core/errors.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+namespace norn {
+
+std::size_t targets::per_sample() const {
+  std::size_t n = 1;
+  for (auto d : shape) n *= d;
+  return n;
+}
+
+targets targets::select(std::span<const std::size_t> samples) const {
+  targets out{shape, {}};
+  const std::size_t n = per_sample();
+  out.values.resize(samples.size() * n);
+  for (std::size_t j = 0; j < samples.size(); ++j)
+    std::copy_n(values.begin() + std::ptrdiff_t(samples[j] * n), n, out.values.begin() + std::ptrdiff_t(j * n));
+  return out;
+}
+
+std::string target_layout::describe(std::size_t samples) const {
+  std::string names = "samples", values = std::to_string(samples);
+  for (std::size_t k = 0; k < shape.size(); ++k) {
+    names += ", " + std::string(axes[k]);
+    values += ", " + std::to_string(shape[k]);
+  }
+  return "[" + names + "] = [" + values + "]" + (labels ? " integer labels" : "");
+}
+
+void loss::check_targets(const targets& t, std::size_t, const std::string& file) const {
+  for (std::size_t k = 0; k < t.values.size(); ++k)
+    if (!std::isfinite(t.values[k])) fail("norn: {} holds a non-finite value at flat index {}", file, k);
+}
+
+namespace {
+
+std::vector<std::string_view> kind_names() {
+  std::vector<std::string_view> names;
+  for (const auto* k : loss_kinds()) names.push_back(k->name);
+  return names;
+}
+
+}  // namespace
+
+std::unique_ptr<loss> parse_loss(const nlohmann::json* j, const config_place& where) {
+  static const nlohmann::json mse{{"type", "mse"}};
+  if (!j) j = &mse;
+  if (!j->is_object()) where.error("expected an object with a \"type\"");
+  const std::string type = j->contains("type") ? read_text(j->at("type"), where.at("type")) : "mse";
+  for (const auto* k : loss_kinds())
+    if (k->name == type) return k->parse(*j, where);
+  where.at("type").error("unknown loss '{}' (losses: {})", type, join_names(kind_names()));
+}
+
+std::string loss_shorthands() {
+  std::string s;
+  for (const auto* k : loss_kinds())
+    if (k->shorthand) s += (s.empty() ? "" : ", ") + std::string(k->shorthand_help);
+  return s;
+}
+
+std::unique_ptr<loss> parse_loss_shorthand(std::string_view text) {
+  const auto eq = text.find('=');
+  std::string name(text.substr(0, eq));
+  std::replace(name.begin(), name.end(), '-', '_');  // spike-count is spike_count
+  const std::string_view value = eq == std::string_view::npos ? std::string_view() : text.substr(eq + 1);
+  for (const auto* k : loss_kinds()) {
+    if (k->name != name) continue;
+    if (!k->shorthand)
+      fail("norn: --loss {}: this loss compares with targets from a file; simulate takes {}", name, loss_shorthands());
+    auto j = k->shorthand(value);
+    j["type"] = name;
+    return k->parse(j, {"--loss", std::string(text)});
+  }
+  fail("norn: unknown --loss '{}' (losses: {})", text, loss_shorthands());
+}
+
+double spike_count_error(const sequence& y, const std::function<double(std::size_t, std::size_t)>& target,
+                         sequence& dy) {
+  const std::size_t T = y.steps, B = y.batch, O = y.features();
+  double error = 0;
+  for (std::size_t b = 0; b < B; ++b)
+    for (std::size_t o = 0; o < O; ++o) {
+      double count = 0;
+      for (std::size_t t = 0; t < T; ++t) count += y.row(t, b)(Eigen::Index(o));
+      const double diff = count - target(b, o);
+      error += std::abs(diff);
+      const float sign = diff > 0 ? 1.0f : diff < 0 ? -1.0f : 0.0f;
+      for (std::size_t t = 0; t < T; ++t) dy.row(t, b)(Eigen::Index(o)) = sign;
+    }
+  return error;
+}
+
+std::vector<double> parse_number_list(std::string_view text, std::string_view what) {
+  std::vector<double> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const auto comma = text.find(',', start);
+    const std::string item(text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+    std::size_t used = 0;
+    double v = 0;
+    try {
+      v = std::stod(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (item.empty() || used != item.size() || !std::isfinite(v)) fail("norn: {} must be a number, got '{}'", what, item);
+    out.push_back(v);
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace norn

@@ -1,0 +1,115 @@
+#pragma once
+/// Losses on a network's output sequence. A kind of loss lives in a file of its own under
+/// runtime/train/losses/ and is listed once in losses/list.cpp; it owns everything about
+/// itself: its name, its configuration keys, the targets it compares against (their shape
+/// per sample, their checks, or a target given in the configuration), and its value and
+/// gradient. Training (`norn train`) and `norn simulate --loss` both use these losses.
+
+#include <runtime/core/tensor.hpp>
+#include <runtime/train/config_reader.hpp>
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace norn {
+
+/// Targets, one block per sample: `shape` per sample, `values` for the samples in order
+/// (class labels are whole numbers stored as floats).
+struct targets {
+  std::vector<std::size_t> shape;
+  std::vector<float> values;
+
+  std::size_t per_sample() const;
+  /// The targets of the given samples, in their order.
+  targets select(std::span<const std::size_t> samples) const;
+};
+
+/// What one sample's targets look like: a shape with a name per axis ("steps", "outputs"),
+/// or, for `labels`, a single class index.
+struct target_layout {
+  std::vector<std::size_t> shape;
+  std::vector<std::string_view> axes;
+  bool labels = false;
+
+  /// "[samples, steps, outputs] = [16, 30, 4]" (with " integer labels" for labels).
+  std::string describe(std::size_t samples) const;
+};
+
+/// What a loss reads: the output y [T·B, O] and, for losses that ask for it, the membrane
+/// potential of the output population [T·B, O] and its threshold per neuron [O].
+struct loss_input {
+  const sequence& y;
+  const sequence* membrane = nullptr;
+  std::span<const float> threshold;
+};
+
+/// What a loss writes: dL/dy, and dL/d(membrane) for losses that read it.
+struct loss_gradient {
+  sequence dy;
+  sequence dmembrane;
+};
+
+/// What a loss reports besides its gradient.
+struct loss_report {
+  double value = 0;
+  std::size_t correct = 0;  ///< classification losses: correctly classified batch entries
+  bool has_accuracy = false;
+};
+
+/// A loss as a configuration sets it up.
+class loss {
+ public:
+  virtual ~loss() = default;
+  virtual std::string_view name() const = 0;
+  /// The targets of one sample for a network with T steps and O outputs; nullopt when
+  /// the configuration holds the target and no targets file is read.
+  virtual std::optional<target_layout> target_layout_for(std::size_t steps, std::size_t outputs) const = 0;
+  /// Checks targets read from `file` (values, labels in range); bad_input naming the file.
+  virtual void check_targets(const targets& t, std::size_t outputs, const std::string& file) const;
+  /// Checks a run of `steps` steps suits the loss (before anything runs).
+  virtual void check_steps(std::size_t /*steps*/) const {}
+  /// Whether the loss reads the output population's membrane potential.
+  virtual bool reads_membrane() const { return false; }
+  /// L and its gradient for a batch; `t` holds the batch's targets (empty when the
+  /// configuration holds them).
+  virtual loss_report evaluate(const loss_input& in, const targets& t, loss_gradient& g) const = 0;
+};
+
+/// A kind of loss.
+struct loss_kind {
+  std::string_view name;     ///< "mse"
+  std::string_view summary;  ///< one line, for help: what it computes and its targets
+  /// Reads and checks the loss's configuration `j` (`{"type": "<name>", ...}`) at `where`.
+  std::unique_ptr<loss> (*parse)(const nlohmann::json& j, const config_place& where);
+  /// For `norn simulate --loss NAME=VALUE`: the configuration VALUE stands for; null when
+  /// the kind needs a targets file and cannot be used there.
+  nlohmann::json (*shorthand)(std::string_view value) = nullptr;
+  std::string_view shorthand_help = {};  ///< "spike_count=K"
+  std::string_view example = {};         ///< a configuration, for help and the tests of every kind
+};
+
+/// Every loss kind, in the order messages and help list them (losses/list.cpp).
+std::span<const loss_kind* const> loss_kinds();
+
+/// The loss a configuration's "loss" object describes (or mse when absent).
+std::unique_ptr<loss> parse_loss(const nlohmann::json* j, const config_place& where);
+
+/// The loss `norn simulate --loss TEXT` names ("spike_count=6", "spike-times=100,300").
+std::unique_ptr<loss> parse_loss_shorthand(std::string_view text);
+/// "spike_count=K, spike_times=T1,T2,...": the losses simulate accepts, for help and messages.
+std::string loss_shorthands();
+/// Σ_{b,o} |Σ_t y − target(b, o)|, with its gradient sign(count − target) written into dy
+/// ([T·B, O]): the spike-count error that spike_count and spike_times share.
+double spike_count_error(const sequence& y, const std::function<double(std::size_t b, std::size_t o)>& target,
+                         sequence& dy);
+
+/// "1,2.5,3" → {1, 2.5, 3}; bad_input naming `what` on anything that is not a finite number.
+std::vector<double> parse_number_list(std::string_view text, std::string_view what);
+
+}  // namespace norn

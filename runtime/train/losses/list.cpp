@@ -1,0 +1,20 @@
+// Every loss kind, in the order messages and help list them. A new kind is a file of its
+// own in this directory defining `const loss_kind <name>_loss_kind`, declared and placed in
+// the order here.
+#include <runtime/train/loss.hpp>
+
+namespace norn {
+
+extern const loss_kind mse_loss_kind, cross_entropy_loss_kind, spike_count_loss_kind, spike_times_loss_kind;
+
+std::span<const loss_kind* const> loss_kinds() {
+  static const loss_kind* const kinds[] = {
+      &mse_loss_kind,
+      &cross_entropy_loss_kind,
+      &spike_count_loss_kind,
+      &spike_times_loss_kind,
+  };
+  return kinds;
+}
+
+}  // namespace norn

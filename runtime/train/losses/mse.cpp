@@ -1,0 +1,40 @@
+// mse: the mean squared error over all elements of the output trace, as
+// torch.nn.functional.mse_loss; targets [samples, steps, outputs].
+#include <runtime/train/loss.hpp>
+
+namespace norn {
+
+namespace {
+
+class mse final : public loss {
+ public:
+  std::string_view name() const override { return "mse"; }
+  std::optional<target_layout> target_layout_for(std::size_t steps, std::size_t outputs) const override {
+    return target_layout{{steps, outputs}, {"steps", "outputs"}};
+  }
+  loss_report evaluate(const loss_input& in, const targets& t, loss_gradient& g) const override {
+    const sequence& y = in.y;
+    const std::size_t T = y.steps, B = y.batch, O = y.features();
+    matrix target(Eigen::Index(T * B), Eigen::Index(O));  // [S][T][O] to the sequence's [T·B, O]
+    for (std::size_t b = 0; b < B; ++b)
+      for (std::size_t s = 0; s < T; ++s)
+        std::copy_n(t.values.data() + (b * T + s) * O, O, target.data() + (s * B + b) * O);
+    const double n = double(y.values.size());
+    g.dy = sequence(T, B, O);
+    g.dy.values = (y.values - target) * float(2.0 / n);
+    return {double((y.values - target).squaredNorm()) / n};
+  }
+};
+
+}  // namespace
+
+extern const loss_kind mse_loss_kind{
+    .name = "mse",
+    .summary = "mean squared error over all elements, as torch's mse_loss; targets [samples, steps, outputs]",
+    .parse = [](const nlohmann::json& j, const config_place& where) -> std::unique_ptr<loss> {
+      config_object(j, where, {"type"});
+      return std::make_unique<mse>();
+    },
+    .example = R"({"type": "mse"})"};
+
+}  // namespace norn

@@ -1,0 +1,49 @@
+#include <runtime/train/network.hpp>
+
+#include <runtime/core/errors.hpp>
+
+namespace norn {
+
+const sequence& network::forward(const sequence& x, bool keep) {
+  if (layers_.empty()) fail("norn: the network has no layers");
+  activations_.resize(layers_.size());
+  const sequence* in = &x;
+  for (std::size_t k = 0; k < layers_.size(); ++k) {
+    // Without a backward to prepare, a layer that can compute its output a tile at a time
+    // (an event-driven linear layer) feeds the next one directly: that output is never stored.
+    const current_source* source = keep || k + 1 == layers_.size() ? nullptr : layers_[k]->output_source(*in);
+    if (source && layers_[k + 1]->forward_from(*source, in->steps, in->batch, activations_[k + 1])) {
+      in = &activations_[++k];
+      continue;
+    }
+    layers_[k]->forward(*in, activations_[k], keep);
+    in = &activations_[k];
+  }
+  return activations_.back();
+}
+
+void network::backward(const sequence& dy, sequence* dx) {
+  sequence grad = dy, next;
+  for (std::size_t k = layers_.size(); k-- > 0;) {
+    const bool need_input_grad = k > 0 || dx;
+    layers_[k]->backward(grad, need_input_grad ? &next : nullptr);
+    if (need_input_grad) std::swap(grad, next);
+  }
+  if (dx) *dx = std::move(grad);
+}
+
+std::vector<parameter_ref> network::parameters() {
+  std::vector<parameter_ref> all;
+  for (std::size_t k = 0; k < layers_.size(); ++k)
+    for (auto p : layers_[k]->parameters()) {
+      p.name = std::to_string(k) + "." + p.name;
+      all.push_back(std::move(p));
+    }
+  return all;
+}
+
+void network::zero_grad() {
+  for (auto& l : layers_) l->zero_grad();
+}
+
+}  // namespace norn

@@ -1,0 +1,34 @@
+#pragma once
+/// A sequential network: layers applied in order to a whole sequence. Its parameters are
+/// named `<layer index>.<name>` (`0.weight`, `1.tau_mem_inv`), as PyTorch's Sequential.
+
+#include <runtime/train/layer.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace norn {
+
+class network {
+ public:
+  void add(std::unique_ptr<layer> l) { layers_.push_back(std::move(l)); }
+  std::size_t size() const { return layers_.size(); }
+  layer& at(std::size_t k) { return *layers_.at(k); }
+
+  /// The output of the last layer for input x; with `keep`, every layer keeps what
+  /// backward() needs.
+  const sequence& forward(const sequence& x, bool keep);
+  /// Backward from dL/d(output); adds every parameter's gradient (and returns dL/dx when asked).
+  void backward(const sequence& dy, sequence* dx = nullptr);
+
+  /// Every trainable parameter, named `<layer index>.<name>`, in layer order.
+  std::vector<parameter_ref> parameters();
+  void zero_grad();
+
+ private:
+  std::vector<std::unique_ptr<layer>> layers_;
+  std::vector<sequence> activations_;  // activations_[k] = output of layer k
+};
+
+}  // namespace norn

@@ -1,0 +1,100 @@
+#include <runtime/train/optimizers.hpp>
+
+#include <runtime/io/atomic_file.hpp>
+#include <runtime/core/errors.hpp>
+#include <runtime/io/npy.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <fstream>
+
+namespace norn {
+
+void optimizer::step(std::vector<parameter_ref>& params) {
+  const auto& o = options_;
+  if (o.clip_value)
+    for (auto& p : params)
+      for (float& g : p.grad) g = std::clamp(g, float(-*o.clip_value), float(*o.clip_value));
+  if (o.clip_norm) {
+    double total = 0;
+    for (auto& p : params)
+      for (float g : p.grad) total += double(g) * g;
+    const double coef = *o.clip_norm / (std::sqrt(total) + 1e-6);
+    if (coef < 1)
+      for (auto& p : params)
+        for (float& g : p.grad) g = float(g * coef);
+  }
+  ++steps_;
+  for (auto& p : params) {
+    const float lr = float(p.group == parameter_group::neuron ? o.neuron_lr.value_or(o.lr) : o.lr);
+    auto& m = first_[p.name];
+    const bool fresh = m.empty();
+    if (fresh) m.assign(p.value.size(), 0.0f);
+    if (o.type == "sgd") {
+      for (std::size_t k = 0; k < p.value.size(); ++k) {
+        float g = p.grad[k] + float(o.weight_decay) * p.value[k];
+        if (o.momentum != 0) {
+          m[k] = fresh ? g : float(o.momentum) * m[k] + float(1 - o.dampening) * g;
+          g = o.nesterov ? g + float(o.momentum) * m[k] : m[k];
+        }
+        p.value[k] -= lr * g;
+      }
+    } else {
+      auto& v = second_[p.name];
+      if (v.empty()) v.assign(p.value.size(), 0.0f);
+      const double bc1 = 1 - std::pow(o.beta1, double(steps_)), bc2 = 1 - std::pow(o.beta2, double(steps_));
+      const float step_size = float(double(lr) / bc1);
+      const float bc2_sqrt = float(std::sqrt(bc2));
+      for (std::size_t k = 0; k < p.value.size(); ++k) {
+        const float g = p.grad[k] + float(o.weight_decay) * p.value[k];
+        m[k] = float(o.beta1) * m[k] + float(1 - o.beta1) * g;
+        v[k] = float(o.beta2) * v[k] + float(1 - o.beta2) * g * g;
+        const float denom = std::sqrt(v[k]) / bc2_sqrt + float(o.eps);
+        p.value[k] -= step_size * m[k] / denom;
+      }
+    }
+  }
+}
+
+void optimizer::save(const std::filesystem::path& dir) const {
+  std::filesystem::create_directories(dir);
+  nlohmann::json state{{"type", options_.type}, {"steps", steps_}, {"parameters", nlohmann::json::array()}};
+  std::size_t k = 0;
+  for (const auto& [name, m] : first_) {
+    const std::size_t shape[1] = {m.size()};
+    npy::write(dir / fmt::format("{}.first.npy", k), m, shape);
+    if (auto it = second_.find(name); it != second_.end()) npy::write(dir / fmt::format("{}.second.npy", k), it->second, shape);
+    state["parameters"].push_back({{"name", name}, {"file", k}, {"second", second_.count(name) > 0}});
+    ++k;
+  }
+  write_file_atomically(dir / "optimizer.json", state.dump(2));
+}
+
+void optimizer::load(const std::filesystem::path& dir) {
+  std::ifstream in(dir / "optimizer.json");
+  if (!in) fail("norn: {} has no optimizer.json", dir.string());
+  nlohmann::json state;
+  try {
+    in >> state;
+    if (state.at("type").get<std::string>() != options_.type)
+      fail("norn: the checkpoint's optimizer is '{}', the configuration's '{}'", state.at("type").get<std::string>(), options_.type);
+    steps_ = state.at("steps").get<std::size_t>();
+    first_.clear();
+    second_.clear();
+    auto read = [&](const std::string& file) {
+      const auto a = npy::read(dir / file);
+      return std::vector<float>(a.values.begin(), a.values.end());
+    };
+    for (const auto& p : state.at("parameters")) {
+      const auto name = p.at("name").get<std::string>();
+      const auto k = p.at("file").get<std::size_t>();
+      first_[name] = read(fmt::format("{}.first.npy", k));
+      if (p.at("second").get<bool>()) second_[name] = read(fmt::format("{}.second.npy", k));
+    }
+  } catch (const nlohmann::json::exception& e) {
+    fail("norn: {}/optimizer.json is malformed: {}", dir.string(), e.what());
+  }
+}
+
+}  // namespace norn

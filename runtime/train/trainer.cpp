@@ -1,0 +1,275 @@
+#include <runtime/train/trainer.hpp>
+
+#include <runtime/core/errors.hpp>
+#include <runtime/core/random.hpp>
+#include <runtime/io/atomic_file.hpp>
+#include <runtime/io/npy.hpp>
+#include <runtime/io/plot.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <numeric>
+#include <unistd.h>
+
+namespace norn {
+
+namespace {
+
+std::vector<float> to_float(const npy::array& a, const std::string& file) {
+  std::vector<float> v(a.size());
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    if (!std::isfinite(a.values[k])) fail("norn: {} holds a non-finite value at flat index {}", file, k);
+    v[k] = float(a.values[k]);
+  }
+  return v;
+}
+
+}  // namespace
+
+dataset load_dataset(const std::filesystem::path& xf, const std::optional<std::filesystem::path>& yf,
+                     const train_config& c) {
+  dataset d;
+  const auto x = npy::read(xf);
+  if (x.shape.size() != 3) fail("norn: --data {} has shape {}; expected [samples, steps, features]", xf.string(), x.shape_text());
+  d.samples = x.shape[0];
+  d.steps = x.shape[1];
+  d.features = x.shape[2];
+  if (d.samples == 0 || d.steps == 0) fail("norn: --data {} is empty ({})", xf.string(), x.shape_text());
+  if (d.features != c.layers.front().in_features())
+    fail("norn: --data {} has {} features per step, the first layer takes {}", xf.string(), d.features,
+         c.layers.front().in_features());
+  d.x = to_float(x, xf.string());
+  d.outputs = c.layers.back().out_features();
+  const loss& l = *c.loss_function;
+  l.check_steps(d.steps);
+  const auto layout = l.target_layout_for(d.steps, d.outputs);
+  if (!layout) {
+    if (yf) fail("norn: the {} loss has its target in the configuration; drop --targets", l.name());
+    return d;
+  }
+  if (!yf) fail("norn: the {} loss needs --targets", l.name());
+  const auto y = npy::read(*yf);
+  std::vector<std::size_t> want{d.samples};
+  want.insert(want.end(), layout->shape.begin(), layout->shape.end());
+  if (y.shape != want)
+    fail("norn: --targets {} has shape {}; the {} loss needs {}", yf->string(), y.shape_text(), l.name(),
+         layout->describe(d.samples));
+  d.y.shape = layout->shape;
+  d.y.values = to_float(y, yf->string());
+  l.check_targets(d.y, d.outputs, yf->string());
+  return d;
+}
+
+std::vector<std::vector<std::size_t>> epoch_batches(std::size_t samples, std::size_t batch_size, bool shuffle,
+                                                    std::uint64_t seed, std::size_t epoch) {
+  std::vector<std::size_t> order(samples);
+  std::iota(order.begin(), order.end(), 0);
+  if (shuffle)  // Fisher–Yates from a counter-based stream of (seed, epoch)
+    for (std::size_t k = samples; k > 1; --k) {
+      const auto u = uniform01(seed * 0x9E3779B97F4A7C15ull ^ (epoch + 1) * 0xD1B54A32D192ED03ull, k);
+      std::swap(order[k - 1], order[std::min(k - 1, std::size_t(double(u) * double(k)))]);
+    }
+  std::vector<std::vector<std::size_t>> batches;
+  for (std::size_t k = 0; k < samples; k += batch_size)
+    batches.emplace_back(order.begin() + std::ptrdiff_t(k), order.begin() + std::ptrdiff_t(std::min(samples, k + batch_size)));
+  return batches;
+}
+
+batch make_batch(const dataset& d, const train_config& c, std::span<const std::size_t> samples, std::uint64_t noise_seed) {
+  const std::size_t B = samples.size(), T = d.steps, F = d.features;
+  batch b;
+  b.x = sequence(T, B, F);
+  for (std::size_t t = 0; t < T; ++t)
+    for (std::size_t j = 0; j < B; ++j)
+      std::copy_n(d.x.data() + (samples[j] * T + t) * F, F, b.x.values.data() + (t * B + j) * F);
+  if (c.input_encoder) c.input_encoder->encode(b.x, c.dt, noise_seed);
+  if (!d.y.values.empty()) b.targets = d.y.select(samples);
+  return b;
+}
+
+loss_report forward_backward(network& net, const loss& l, const batch& b) {
+  layer& last = net.at(net.size() - 1);
+  std::string membrane;
+  std::vector<float> threshold;
+  if (l.reads_membrane()) {
+    const model_info* m = last.model();
+    if (!m || !m->membrane || !m->threshold)
+      fail("norn: the {} loss reads the membrane and threshold of the last layer; its model declares no such roles",
+           l.name());
+    membrane = m->states[*m->membrane].name;
+    last.record_states({membrane});
+    threshold = last.neuron_parameter(*m->threshold);
+  }
+  const sequence& y = net.forward(b.x, true);
+  loss_input in{y, membrane.empty() ? nullptr : last.recorded(membrane), threshold};
+  loss_gradient g;
+  const auto report = l.evaluate(in, b.targets, g);
+  if (!membrane.empty()) last.add_state_gradient(membrane, g.dmembrane);
+  net.backward(g.dy);
+  return report;
+}
+
+void save_parameters(network& net, const std::filesystem::path& dir, bool grads) {
+  std::filesystem::create_directories(dir);
+  for (const auto& p : net.parameters()) npy::write(dir / (p.name + ".npy"), grads ? p.grad : p.value, p.shape);
+}
+
+std::size_t load_parameters(network& net, const std::filesystem::path& dir, bool all) {
+  if (!std::filesystem::is_directory(dir)) fail("norn: {} is not a directory of parameters", dir.string());
+  std::size_t read = 0;
+  for (auto& p : net.parameters()) {
+    const auto file = dir / (p.name + ".npy");
+    if (!std::filesystem::exists(file)) {
+      if (all) fail("norn: {} lacks {}.npy", dir.string(), p.name);
+      continue;
+    }
+    const auto a = npy::read(file);
+    if (a.shape != p.shape)
+      fail("norn: {} has shape {}; parameter {} has shape {}", file.string(), a.shape_text(), p.name, npy::shape_text(p.shape));
+    const auto v = to_float(a, file.string());
+    std::copy(v.begin(), v.end(), p.value.begin());
+    ++read;
+  }
+  return read;
+}
+
+namespace {
+
+using json = nlohmann::json;
+
+json metrics_json(const std::vector<epoch_metrics>& history) {
+  json h = json::array();
+  for (const auto& m : history)
+    h.push_back({{"epoch", m.epoch}, {"loss", m.loss}, {"accuracy", m.accuracy}, {"seconds", m.seconds},
+                 {"batch_losses", m.batch_losses}});
+  return h;
+}
+
+std::vector<epoch_metrics> metrics_from(const json& h) {
+  std::vector<epoch_metrics> history;
+  for (const auto& m : h)
+    history.push_back({m.at("epoch").get<std::size_t>(), m.at("loss").get<double>(), m.at("accuracy").get<double>(),
+                       m.at("seconds").get<double>(), m.at("batch_losses").get<std::vector<double>>()});
+  return history;
+}
+
+/// Writes a checkpoint into a fresh sibling directory, then swaps it in: at every moment a
+/// complete checkpoint exists under `dir` or, during the swap, `dir.old`.
+void write_checkpoint(network& net, const optimizer& opt, const std::filesystem::path& dir, std::size_t epochs_done,
+                      const std::vector<epoch_metrics>& history, const train_config& c) {
+  auto tmp = temporary_sibling(dir);
+  save_parameters(net, tmp / "params");
+  opt.save(tmp / "optimizer");
+  json state{{"epochs_done", epochs_done}, {"seed", c.seed}, {"history", metrics_json(history)}};
+  write_file_atomically(tmp / "trainer.json", state.dump(1));
+  auto old = dir;
+  old += ".old";
+  std::error_code ec;
+  std::filesystem::remove_all(old, ec);
+  if (std::filesystem::exists(dir)) std::filesystem::rename(dir, old);
+  std::filesystem::rename(tmp, dir);
+  std::filesystem::remove_all(old, ec);
+}
+
+void write_outputs(network& net, const std::filesystem::path& dir, const std::vector<epoch_metrics>& history) {
+  auto tmp = temporary_sibling(dir);
+  save_parameters(net, tmp);
+  std::string csv = "epoch,loss,accuracy,seconds\n", batches = "epoch,batch,loss\n";
+  plot::series curve{"loss per batch", {}, {}};
+  std::size_t k = 0;
+  for (const auto& m : history) {
+    csv += fmt::format("{},{:.9g},{},{:.6f}\n", m.epoch, m.loss, m.accuracy < 0 ? std::string() : fmt::format("{:.6f}", m.accuracy), m.seconds);
+    for (std::size_t b = 0; b < m.batch_losses.size(); ++b) {
+      batches += fmt::format("{},{},{:.9g}\n", m.epoch, b, m.batch_losses[b]);
+      curve.x.push_back(double(k++));
+      curve.y.push_back(m.batch_losses[b]);
+    }
+  }
+  write_file_atomically(tmp / "metrics.csv", csv);
+  write_file_atomically(tmp / "batches.csv", batches);
+  if (!curve.x.empty()) plot::lines(tmp / "loss.png", {curve}, {"training loss", "batch", "loss"});
+  std::filesystem::create_directories(dir);
+  for (const auto& entry : std::filesystem::directory_iterator(tmp))
+    std::filesystem::rename(entry.path(), dir / entry.path().filename());
+  std::filesystem::remove_all(tmp);
+}
+
+}  // namespace
+
+std::vector<epoch_metrics> train(network& net, optimizer& opt, const dataset& data, const train_config& c,
+                                 const run_options& o) {
+  const loss& objective = *c.loss_function;
+  std::vector<epoch_metrics> history;
+  std::size_t start = 0;
+  if (o.init) load_parameters(net, *o.init, false);
+  if (o.resume) {
+    auto dir = *o.resume;
+    auto old = dir;
+    old += ".old";
+    if (!std::filesystem::exists(dir) && std::filesystem::exists(old)) dir = old;  // killed during a swap
+    std::ifstream in(dir / "trainer.json");
+    if (!in) fail("norn: --resume {} is not a checkpoint (no trainer.json)", o.resume->string());
+    json state;
+    try {
+      in >> state;
+      start = state.at("epochs_done").get<std::size_t>();
+      if (state.at("seed").get<std::uint64_t>() != c.seed)
+        fail("norn: the checkpoint was trained with seed {}, this run has seed {}", state.at("seed").get<std::uint64_t>(), c.seed);
+      history = metrics_from(state.at("history"));
+    } catch (const json::exception& e) {
+      fail("norn: {}/trainer.json is malformed: {}", dir.string(), e.what());
+    }
+    load_parameters(net, dir / "params", true);
+    opt.load(dir / "optimizer");
+  }
+  const bool tty = o.progress && ::isatty(STDERR_FILENO);
+  for (std::size_t epoch = start; epoch < c.epochs || (epoch == start && o.dump_gradients); ++epoch) {
+    const auto began = std::chrono::steady_clock::now();
+    const auto batches = epoch_batches(data.samples, c.batch_size, c.shuffle, c.seed, epoch);
+    epoch_metrics m;
+    m.epoch = epoch;
+    std::size_t correct = 0, seen = 0;
+    bool has_accuracy = false;
+    for (std::size_t k = 0; k < batches.size(); ++k) {
+      const auto b = make_batch(data, c, batches[k], c.seed * 0x9E3779B97F4A7C15ull + epoch * 1000003ull + k);
+      net.zero_grad();
+      const auto r = forward_backward(net, objective, b);
+      if (!std::isfinite(r.value)) fail("norn: the loss became {} at epoch {}, batch {}; lower the learning rate", r.value, epoch, k);
+      if (o.dump_gradients && epoch == start && k == 0) {
+        save_parameters(net, *o.dump_gradients, true);
+        if (c.epochs <= start) return history;
+      }
+      auto params = net.parameters();
+      opt.step(params);
+      m.batch_losses.push_back(r.value);
+      m.loss += r.value / double(batches.size());
+      has_accuracy = r.has_accuracy;
+      correct += r.correct;
+      seen += batches[k].size();
+      if (tty) {
+        const int width = 30, done = int(double(k + 1) / double(batches.size()) * width);
+        std::fprintf(stderr, "\r\033[Kepoch %zu/%zu [%s%s] %zu/%zu loss %.5g", epoch + 1, c.epochs, std::string(std::size_t(done), '#').c_str(),
+                     std::string(std::size_t(width - done), '.').c_str(), k + 1, batches.size(), r.value);
+        if (has_accuracy) std::fprintf(stderr, " acc %.3f", double(correct) / double(seen));
+        std::fflush(stderr);
+      }
+    }
+    if (has_accuracy) m.accuracy = double(correct) / double(seen);
+    m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+    history.push_back(m);
+    if (tty) std::fprintf(stderr, "\n");
+    if (o.progress)
+      fmt::print("epoch {}/{} loss {:.6g}{} time {:.3f}s\n", epoch + 1, c.epochs, m.loss,
+                 has_accuracy ? fmt::format(" accuracy {:.4f}", m.accuracy) : "", m.seconds);
+    if (o.checkpoint && ((epoch + 1) % c.checkpoint_every == 0 || epoch + 1 == c.epochs))
+      write_checkpoint(net, opt, *o.checkpoint, epoch + 1, history, c);
+  }
+  if (o.out) write_outputs(net, *o.out, history);
+  return history;
+}
+
+}  // namespace norn
