@@ -1,8 +1,10 @@
 #pragma once
-/// Every built-in model, as a type list: tests that must hold for every model (gradient
-/// checks, trace properties) iterate over it, so a model added here is checked
-/// automatically. The same names form NORN_BUILTIN_MODELS in CMakeLists.txt (a test checks
-/// the two agree).
+/// Every built-in model, listed once: the type list below is read by CMakeLists.txt to
+/// generate each model's registry entry and kernels (in this order, the order of `norn
+/// models`) and its gradient-law test; tests that must hold for every model iterate it. A
+/// new model is its header plus a line here; tests/models/places.test.cpp then says what
+/// else it needs (a reference-trace test, a training configuration, a gradient-check drive,
+/// a row in the README).
 
 #include <models/alpha.hpp>
 #include <models/izhikevich.hpp>

@@ -5,6 +5,7 @@
 #include <models/lif.hpp>
 #include <runtime/core/random.hpp>
 #include <runtime/io/npy.hpp>
+#include <runtime/core/registry.hpp>
 #include <runtime/train/loss.hpp>
 #include <support.hpp>
 
@@ -125,9 +126,7 @@ TEST_CASE("simulate: a failed run leaves an existing output directory as it was"
 TEST_CASE("models: lists every built-in model with its parameters and defaults") {
   const auto r = run_norn("models");
   REQUIRE(r.code == 0);
-  for (const char* m : {"lif ", "li ", "lif_refrac", "lif_adex", "izhikevich", "lsnn", "leaky", "synaptic",
-                        "alpha", "lapicque"})
-    CHECK_THAT(r.out, Catch::Contains(m));
+  for (const auto& m : builtin_models()) CHECK_THAT(r.out, Catch::Contains(m.info.name + "  —  "));
   CHECK_THAT(r.out, Catch::Contains("tau_mem_inv") && Catch::Contains("default 100"));
   const auto one = run_norn("models lsnn");
   CHECK(one.code == 0);

@@ -1,9 +1,12 @@
 #pragma once
 // How to drive each model in the gradient checks: an input that makes it spike within the
-// run, and a quiet one that keeps it below threshold. Every model of models::all needs one.
+// run, and a quiet one that keeps it below threshold. Every model of models::all needs one
+// (the tests generated per model from models/all.hpp stop compiling without it).
 
 #include <gradient_law.hpp>
 #include <models/all.hpp>
+
+#include <boost/hana/for_each.hpp>
 
 namespace norn::test {
 
@@ -41,6 +44,18 @@ void check_model_with_surrogate() {
     if constexpr (dsl::is_spiking_v<M>) CHECK(spikes >= 2);
     check_adjoint_against_duals<M, Sg>(gradient_setup<M>::spiking, 60, seed, /*detach_reset=*/true);
   }
+}
+
+/// The dual-number law for model M with every surrogate it can be differentiated with
+/// (dsl::surrogates_of<M>(): the built-in list and the model's own default), and the
+/// finite-difference law on quiet runs.
+template <class M>
+void check_model() {
+  boost::hana::for_each(dsl::surrogates_of<M>(), [](auto surrogate) {
+    INFO("surrogate " << decltype(surrogate)::name.view());
+    check_model_with_surrogate<M, decltype(surrogate)>();
+  });
+  for (unsigned seed : {3u, 4u}) check_adjoint_against_finite_differences<M>(gradient_setup<M>::quiet, 50, seed);
 }
 
 }  // namespace norn::test

@@ -1,9 +1,0 @@
-// The generated adjoint of every built-in model, with the straight_through surrogate, against
-// forward-mode dual numbers over the same declaration.
-#include <catch2/catch.hpp>
-
-#include <setups.hpp>
-
-TEMPLATE_LIST_TEST_CASE("gradients: adjoint equals dual numbers, straight_through surrogate", "", norn::models::all) {
-  norn::test::check_model_with_surrogate<TestType, std::remove_cvref_t<decltype(norn::dsl::surrogates::straight_through)>>();
-}
