@@ -7,6 +7,7 @@
 #include <dsl/surrogates/arctan.hpp>
 #include <dsl/surrogates/fast_sigmoid.hpp>
 #include <dsl/surrogates/heaviside.hpp>
+#include <dsl/surrogates/sigmoid.hpp>
 #include <dsl/surrogates/straight_through.hpp>
 #include <dsl/surrogates/superspike.hpp>
 #include <dsl/surrogates/triangle.hpp>
@@ -28,7 +29,7 @@ namespace hana = boost::hana;
 namespace norn::dsl::surrogates {
 
 /// Every built-in surrogate, in the order help and messages list them.
-inline constexpr auto all = hana::make_tuple(superspike, fast_sigmoid, arctan, triangle, straight_through, heaviside);
+inline constexpr auto all = hana::make_tuple(superspike, fast_sigmoid, arctan, sigmoid, triangle, straight_through, heaviside);
 
 }  // namespace norn::dsl::surrogates
 
