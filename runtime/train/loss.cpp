@@ -79,6 +79,16 @@ std::unique_ptr<loss> parse_loss_shorthand(std::string_view text) {
   fail("norn: unknown --loss '{}' (losses: {})", text, loss_shorthands());
 }
 
+matrix sequence_rows(const targets& t, std::size_t steps, std::size_t batch, std::size_t outputs) {
+  if (t.values.size() != steps * batch * outputs)
+    fail("norn: {} targets for a batch of {} × {} steps × {} outputs", t.values.size(), batch, steps, outputs);
+  matrix rows(Eigen::Index(steps * batch), Eigen::Index(outputs));
+  for (std::size_t b = 0; b < batch; ++b)
+    for (std::size_t s = 0; s < steps; ++s)
+      std::copy_n(t.values.data() + (b * steps + s) * outputs, outputs, rows.data() + (s * batch + b) * outputs);
+  return rows;
+}
+
 double spike_count_error(const sequence& y, const std::function<double(std::size_t, std::size_t)>& target,
                          sequence& dy) {
   const std::size_t T = y.steps, B = y.batch, O = y.features();

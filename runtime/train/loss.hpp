@@ -104,6 +104,9 @@ std::unique_ptr<loss> parse_loss(const nlohmann::json* j, const config_place& wh
 std::unique_ptr<loss> parse_loss_shorthand(std::string_view text);
 /// "spike_count=K, spike_times=T1,T2,...": the losses simulate accepts, for help and messages.
 std::string loss_shorthands();
+/// Per-step targets [B][T][O] laid out as the output sequence's rows [T·B, O] (row t·B + b).
+matrix sequence_rows(const targets& t, std::size_t steps, std::size_t batch, std::size_t outputs);
+
 /// Σ_{b,o} |Σ_t y − target(b, o)|, with its gradient sign(count − target) written into dy
 /// ([T·B, O]): the spike-count error that spike_count and spike_times share.
 double spike_count_error(const sequence& y, const std::function<double(std::size_t b, std::size_t o)>& target,

@@ -15,10 +15,7 @@ class mse final : public loss {
   loss_report evaluate(const loss_input& in, const targets& t, loss_gradient& g) const override {
     const sequence& y = in.y;
     const std::size_t T = y.steps, B = y.batch, O = y.features();
-    matrix target(Eigen::Index(T * B), Eigen::Index(O));  // [S][T][O] to the sequence's [T·B, O]
-    for (std::size_t b = 0; b < B; ++b)
-      for (std::size_t s = 0; s < T; ++s)
-        std::copy_n(t.values.data() + (b * T + s) * O, O, target.data() + (s * B + b) * O);
+    const matrix target = sequence_rows(t, T, B, O);
     const double n = double(y.values.size());
     g.dy = sequence(T, B, O);
     g.dy.values = (y.values - target) * float(2.0 / n);
