@@ -142,3 +142,15 @@ TEST_CASE("losses: unknown kinds and keys, and simulate's short forms") {
   CHECK_THROWS_WITH(parse_loss_shorthand("spike-count=x"), Catch::Contains("must be a number"));
   CHECK_THROWS_WITH(parse_loss_shorthand("spike-rate=3"), Catch::Contains("unknown --loss"));
 }
+
+TEST_CASE("losses: huber is quadratic within delta and linear beyond, mean over all elements") {
+  sequence y(3, 1, 1);
+  y.values << 0.2f, 3.0f, -1.7f;
+  const targets t{{3, 1}, {0.0f, 0.0f, 0.5f}};  // d = 0.2, 3, -2.2
+  loss_gradient g;
+  const double l = make(R"({"type": "huber", "delta": 1.0})")->evaluate({y}, t, g).value;
+  CHECK_THAT(l, WithinRel((0.5 * 0.04 + (3.0 - 0.5) + (2.2 - 0.5)) / 3.0, 1e-6));
+  CHECK_THAT(g.dy.values(0, 0), WithinRel(0.2f / 3.0f, 1e-5f));
+  CHECK_THAT(g.dy.values(1, 0), WithinRel(1.0f / 3.0f, 1e-6f));
+  CHECK_THAT(g.dy.values(2, 0), WithinRel(-1.0f / 3.0f, 1e-6f));
+}

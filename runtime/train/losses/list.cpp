@@ -5,11 +5,12 @@
 
 namespace norn {
 
-extern const loss_kind mse_loss_kind, cross_entropy_loss_kind, spike_count_loss_kind, spike_times_loss_kind;
+extern const loss_kind mse_loss_kind, huber_loss_kind, cross_entropy_loss_kind, spike_count_loss_kind, spike_times_loss_kind;
 
 std::span<const loss_kind* const> loss_kinds() {
   static const loss_kind* const kinds[] = {
       &mse_loss_kind,
+      &huber_loss_kind,
       &cross_entropy_loss_kind,
       &spike_count_loss_kind,
       &spike_times_loss_kind,
