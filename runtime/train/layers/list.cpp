@@ -5,11 +5,12 @@
 
 namespace norn {
 
-extern const layer_kind linear_layer_kind, population_layer_kind;
+extern const layer_kind linear_layer_kind, scale_layer_kind, population_layer_kind;
 
 std::span<const layer_kind* const> layer_kinds() {
   static const layer_kind* const kinds[] = {
       &linear_layer_kind,
+      &scale_layer_kind,
       &population_layer_kind,
   };
   return kinds;
