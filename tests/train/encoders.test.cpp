@@ -45,3 +45,20 @@ TEST_CASE("encoders: none, and unknown kinds") {
   const auto bad = nlohmann::json::parse(R"({"type": "rate"})");
   CHECK_THROWS_WITH(parse_encoder(&bad, {"c.json", "encoder"}), Catch::Contains("unknown encoder 'rate'") && Catch::Contains("poisson"));
 }
+
+TEST_CASE("encoders: delta spikes on changes of at least the threshold, as snnTorch's spikegen.delta") {
+  // snnTorch's documented inputs [1, 2, 2.9, 3, 3.9] and [1, 2, 0, 2, 2.9], threshold 1, with
+  // the outputs its code computes (its docstring shows a spike at 3 for the first, a rise of 0.1)
+  auto encode = [](std::vector<float> data, const char* config) {
+    const auto j = nlohmann::json::parse(config);
+    sequence x(data.size(), 1, 1);
+    std::copy(data.begin(), data.end(), x.values.data());
+    parse_encoder(&j, {"test", "encoder"})->encode(x, 0.001, 0);
+    return std::vector<float>(x.values.data(), x.values.data() + x.size());
+  };
+  CHECK(encode({1, 2, 2.9f, 3, 3.9f}, R"({"type": "delta", "threshold": 1})") == std::vector<float>{1, 1, 0, 0, 0});
+  CHECK(encode({1, 2, 2.9f, 3, 3.9f}, R"({"type": "delta", "threshold": 1, "padding": true})") ==
+        std::vector<float>{0, 1, 0, 0, 0});
+  CHECK(encode({1, 2, 0, 2, 2.9f}, R"({"type": "delta", "threshold": 1, "off_spike": true})") ==
+        std::vector<float>{1, 1, -1, 1, 0});
+}

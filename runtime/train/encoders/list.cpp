@@ -5,11 +5,12 @@
 
 namespace norn {
 
-extern const encoder_kind poisson_encoder_kind;
+extern const encoder_kind poisson_encoder_kind, delta_encoder_kind;
 
 std::span<const encoder_kind* const> encoder_kinds() {
   static const encoder_kind* const kinds[] = {
       &poisson_encoder_kind,
+      &delta_encoder_kind,
   };
   return kinds;
 }
