@@ -3,15 +3,7 @@
 /// an optimizer, an input encoder and a schedule. Parsing validates everything and reports
 /// the first problem in one line naming the file and the place (`net.json: layers[1].params:
 /// model 'lif' has no parameter 'tau'`); each layer, loss and encoder reads its own keys
-/// (layer_kind.hpp, loss.hpp, encoder.hpp).
-///
-/// { "dt": 0.001, "seed": 0, "epochs": 10, "batch_size": 32, "shuffle": true,
-///   "layers": [ {"type": "linear", "in": 100, "out": 200, "bias": false},
-///               {"type": "lif", "params": {"v_th": 1.0}, "train": ["tau_mem_inv"]},
-///               {"type": "linear", "out": 100},
-///               {"type": "li"} ],
-///   "loss": {"type": "mse"},
-///   "optimizer": {"type": "adam", "lr": 0.01} }
+/// (layer_kind.hpp, loss.hpp, encoder.hpp). The README's `norn train` section shows one.
 
 #include <runtime/core/registry.hpp>
 #include <runtime/train/encoder.hpp>

@@ -25,7 +25,7 @@ class encoder {
 
 /// A kind of encoder.
 struct encoder_kind {
-  std::string_view name;     ///< "poisson"
+  std::string_view name;     ///< what a configuration's "type" calls it
   std::string_view summary;  ///< one line, for help
   /// Reads and checks the encoder's configuration `j` at `where`.
   std::unique_ptr<encoder> (*parse)(const nlohmann::json& j, const config_place& where);

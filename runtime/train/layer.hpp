@@ -32,7 +32,7 @@ class layer {
  public:
   virtual ~layer() = default;
 
-  /// Its configuration type: "linear", "lif", ...
+  /// Its configuration type: its kind's name, or its model's.
   virtual std::string type() const = 0;
   virtual std::size_t in_features() const = 0;
   virtual std::size_t out_features() const = 0;

@@ -39,7 +39,7 @@ struct layer_plan {
 
 /// A kind of layer.
 struct layer_kind {
-  std::string_view name;     ///< "linear"
+  std::string_view name;     ///< what help and messages call it
   std::string_view summary;  ///< one line, for help
   /// The configuration types it answers to when not just its name (populations: every
   /// model's name); null for just the name.

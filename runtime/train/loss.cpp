@@ -47,10 +47,11 @@ std::vector<std::string_view> kind_names() {
 }  // namespace
 
 std::unique_ptr<loss> parse_loss(const nlohmann::json* j, const config_place& where) {
-  static const nlohmann::json mse{{"type", "mse"}};
-  if (!j) j = &mse;
+  const nlohmann::json none = nlohmann::json::object();
+  if (!j) j = &none;
   if (!j->is_object()) where.error("expected an object with a \"type\"");
-  const std::string type = j->contains("type") ? read_text(j->at("type"), where.at("type")) : "mse";
+  const std::string type =
+      j->contains("type") ? read_text(j->at("type"), where.at("type")) : std::string(loss_kinds().front()->name);
   for (const auto* k : loss_kinds())
     if (k->name == type) return k->parse(*j, where);
   where.at("type").error("unknown loss '{}' (losses: {})", type, join_names(kind_names()));

@@ -83,7 +83,7 @@ class loss {
 
 /// A kind of loss.
 struct loss_kind {
-  std::string_view name;     ///< "mse"
+  std::string_view name;     ///< what a configuration's "type" calls it
   std::string_view summary;  ///< one line, for help: what it computes and its targets
   /// Reads and checks the loss's configuration `j` (`{"type": "<name>", ...}`) at `where`.
   std::unique_ptr<loss> (*parse)(const nlohmann::json& j, const config_place& where);
@@ -97,7 +97,8 @@ struct loss_kind {
 /// Every loss kind, in the order messages and help list them (losses/list.cpp).
 std::span<const loss_kind* const> loss_kinds();
 
-/// The loss a configuration's "loss" object describes (or mse when absent).
+/// The loss a configuration's "loss" object describes; the first kind of the list when
+/// there is none or it has no "type".
 std::unique_ptr<loss> parse_loss(const nlohmann::json* j, const config_place& where);
 
 /// The loss `norn simulate --loss TEXT` names ("spike_count=6", "spike-times=100,300").

@@ -1,4 +1,5 @@
-// Every loss kind, in the order messages and help list them. A new kind is a file of its
+// Every loss kind, in the order messages and help list them; the first is the loss of a
+// configuration that names none. A new kind is a file of its
 // own in this directory defining `const loss_kind <name>_loss_kind`, declared and placed in
 // the order here.
 #include <runtime/train/loss.hpp>
