@@ -1,5 +1,5 @@
 // Every encoder kind, in the order messages and help list them. A new kind is a file of its
-// own in this directory defining `const encoder_kind <name>_encoder_kind`, declared and
+// own in this directory defining `extern const encoder_kind <name>_encoder_kind`, declared and
 // placed in the order here.
 #include <runtime/train/encoder.hpp>
 

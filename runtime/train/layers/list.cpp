@@ -1,5 +1,5 @@
 // Every layer kind, in the order messages and help list them. A new kind is a file of its
-// own in this directory defining `const layer_kind <name>_layer_kind`, declared and placed
+// own in this directory defining `extern const layer_kind <name>_layer_kind`, declared and placed
 // in the order here.
 #include <runtime/train/layer_kind.hpp>
 

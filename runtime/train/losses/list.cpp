@@ -1,7 +1,6 @@
 // Every loss kind, in the order messages and help list them; the first is the loss of a
-// configuration that names none. A new kind is a file of its
-// own in this directory defining `const loss_kind <name>_loss_kind`, declared and placed in
-// the order here.
+// configuration that names none. A new kind is a file of its own in this directory
+// defining `extern const loss_kind <name>_loss_kind`, declared and placed in the order here.
 #include <runtime/train/loss.hpp>
 
 namespace norn {
