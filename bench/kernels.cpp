@@ -24,7 +24,7 @@ using namespace norn;
 
 namespace {
 
-// lif's parameters (MODELS.md) and SuperSpike with alpha = 100. Run-time values, as in any
+// lif's parameters (models/lif.hpp) and SuperSpike with alpha = 100. Run-time values, as in any
 // simulator that reads its parameters from a configuration (compile-time constants would
 // let the compiler fold products such as dt · tau_mem_inv, which no configurable code gets).
 struct lif_parameters {

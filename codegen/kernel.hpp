@@ -55,7 +55,8 @@ constexpr std::size_t output_slot() {
 namespace detail {
 
 // NORN-LANE-LOOP-BEGIN (tests/vectorization checks that the loops from here to the end
-// marker are vectorized for every built-in model)
+// marker are vectorized for every built-in model whose step calls no libm function: all
+// but lif_adex and alpha)
 /// One lane's step: reads its state from the tile and its parameters from the population,
 /// writes the new state back and returns the output. A function of its own so that its
 /// environment is an ordinary local the compiler scalarizes (a variable declared in an

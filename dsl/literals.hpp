@@ -8,8 +8,9 @@
 namespace norn::dsl::detail {
 
 /// Parses the characters of a numeric literal (`12`, `0.04`, `1e-3`, `2.5E+2`, `1'000`).
-/// Mantissa digits are gathered as an integer and scaled once by an exact power of ten,
-/// so every literal of up to 15 significant digits is the correctly rounded double.
+/// Mantissa digits are gathered as an integer and scaled once by a power of ten, exact up
+/// to 10^22: a literal of up to 15 significant digits with a decimal exponent within ±22
+/// is the correctly rounded double (beyond, it may differ from it in the last bit).
 template <char... Cs>
 consteval double parse_literal() {
   constexpr char text[] = {Cs..., '\0'};

@@ -56,7 +56,7 @@ void train_command(const train_options& o, std::span<const model_entry> models);
 
 /// `norn bench`'s options.
 struct bench_options {
-  std::vector<std::string> workloads;   ///< simulate, lif-layer, train-step, odd-firing (default: all)
+  std::vector<std::string> workloads;   ///< simulate, lif-layer, train-step, odd-firing (default: these four), memory, scaling
   std::vector<std::size_t> features;    ///< lif-layer sizes (default: 250, 1000, 2000)
   int repeat = 5;
   bool json = false;

@@ -1,7 +1,7 @@
 #pragma once
 /// Large arrays for inputs, recordings and outputs. `buffer<T>` is a std::vector whose
-/// storage above 4 MiB is 2 MiB-aligned and marked for transparent huge pages (a 4 MiB
-/// recording then takes 2 page faults instead of 1,024 when first written), and whose
+/// storage of 4 MiB or more is mapped with MAP_POPULATE (its pages are faulted in at once,
+/// when it is allocated, rather than one fault per 4 KiB page on first write), and whose
 /// elements are left uninitialized when resized: kernels write every element anyway.
 
 #include <sys/mman.h>
@@ -16,7 +16,6 @@ namespace norn {
 template <class T>
 struct big_allocator {
   using value_type = T;
-  static constexpr std::size_t huge_page = std::size_t(2) << 20;
   static constexpr std::size_t threshold = std::size_t(4) << 20;
 
   big_allocator() = default;

@@ -1,6 +1,7 @@
 #pragma once
 /// Writing files so that readers see either the old file or the complete new one: the
-/// content goes to a temporary name in the same directory, is flushed, then renamed.
+/// content goes to a temporary name in the same directory, is written and closed, then
+/// renamed.
 
 #include <filesystem>
 #include <initializer_list>

@@ -1,6 +1,6 @@
 // The plot functions: forwarded to the plotting module, loaded with dlopen on first use.
-// It is looked for next to the executable (and in ../ and ../lib from it), then where it
-// was installed, then on the library path; NORN_PLOT_MODULE names it explicitly.
+// NORN_PLOT_MODULE names it explicitly; otherwise it is looked for next to the executable
+// (and in ../ and ../lib from it, as `cmake --install` lays it out), then on the library path.
 
 #include <runtime/io/plot.hpp>
 #include <runtime/io/plot_module.hpp>

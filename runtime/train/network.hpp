@@ -19,7 +19,8 @@ class network {
   /// The output of the last layer for input x; with `keep`, every layer keeps what
   /// backward() needs.
   const sequence& forward(const sequence& x, bool keep);
-  /// Backward from dL/d(output); adds every parameter's gradient (and returns dL/dx when asked).
+  /// Backward from dL/d(output); adds every parameter's gradient (and writes dL/dx into *dx
+  /// when dx is not null).
   void backward(const sequence& dy, sequence* dx = nullptr);
 
   /// Every trainable parameter, named `<layer index>.<name>`, in layer order.

@@ -1,4 +1,4 @@
-// li against MODELS.md: lif's v and i updates without threshold; outputs v'.
+// li against Norse's li_feed_forward_step: lif's v and i updates without threshold; outputs v'.
 #include <catch2/catch.hpp>
 
 #include <models/li.hpp>

@@ -1,4 +1,4 @@
-// lif against MODELS.md: current jump, Euler step, strict threshold, reset to v_reset.
+// lif against Norse's lif_feed_forward_step: current jump, Euler step, strict threshold, reset to v_reset.
 #include <catch2/catch.hpp>
 
 #include <models/lif.hpp>
@@ -12,7 +12,7 @@ using Catch::Matchers::WithinRel;
 using Catch::Matchers::WithinAbs;
 
 namespace {
-// MODELS.md, written out for one neuron in double.
+// Norse's equations (models/lif.hpp), written out for one neuron in double.
 struct lif_reference {
   double tau_syn_inv = 200, tau_mem_inv = 100, v_leak = 0, v_th = 1, v_reset = 0, dt = 0.001;
   double v = 0, i = 0;
@@ -63,7 +63,7 @@ TEST_CASE("lif: v_reset and v_leak are honoured") {
   CHECK_THAT(r.states[0][2], WithinRel(0.855, 1e-12));
 }
 
-TEST_CASE("lif: matches the MODELS.md equations over a long random run") {
+TEST_CASE("lif: matches Norse's equations over a long random run") {
   const std::size_t T = 500;
   std::mt19937 gen(7);
   std::bernoulli_distribution spike(0.05);

@@ -1,4 +1,4 @@
-// lif_adex against Norse's lif_adex_feed_forward_step as MODELS.md names it.
+// lif_adex against Norse's lif_adex_feed_forward_step.
 #include <catch2/catch.hpp>
 
 #include <models/lif_adex.hpp>

@@ -1,4 +1,4 @@
-// lif_refrac against MODELS.md: after a spike the voltage is held and spikes are blocked
+// lif_refrac against Norse's lif_refrac_feed_forward_step: after a spike the voltage is held and spikes are blocked
 // for rho_reset steps.
 #include <catch2/catch.hpp>
 
@@ -47,7 +47,7 @@ TEST_CASE("lif_refrac: a spike starts rho_reset refractory steps with the voltag
   }
 }
 
-TEST_CASE("lif_refrac: matches the MODELS.md equations over a long random run") {
+TEST_CASE("lif_refrac: matches Norse's equations over a long random run") {
   const std::size_t T = 400;
   std::mt19937 gen(3);
   std::uniform_real_distribution<double> u(0.0, 6.0);

@@ -1,8 +1,9 @@
 #pragma once
 /// Populations of a model as layers, over the run-time population interface (so that they
 /// compile once, not once per model). A feed-forward population runs the generated kernel
-/// over the whole sequence (each tile of neurons walks time with its state in registers);
-/// a recurrent one adds W_rec z_{t−1} to each step's input, as Norse's recurrent cells,
+/// over the whole sequence (spans of tiles stepped through time together; a tile walks time
+/// alone when its input is computed per tile, from a feeding layer's events); a recurrent
+/// one adds W_rec z_{t−1} to each step's input, as Norse's recurrent cells,
 /// stepping in time with the recurrent product only. Chosen parameters are trained, per
 /// neuron ([N]) or shared by the population ([1]). Both keep the state every
 /// `checkpoint_every` steps for the backward and recompute the rest.
