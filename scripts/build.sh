@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
-# Configures and builds Norn (Release) into build/. Usage: scripts/build.sh [extra cmake args]
+# Configures and builds Norn (Release) into build/: everything, or only the targets named.
+# Usage: scripts/build.sh [target ...]   (extra configure options in NORN_CMAKE_ARGS)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
-cmake --build "$root/build" -j "$(nproc)"
+generator=()
+if [[ ! -f "$root/build/CMakeCache.txt" ]] && command -v ninja >/dev/null; then generator=(-G Ninja); fi
+# shellcheck disable=SC2086
+cmake -S "$root" -B "$root/build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release ${NORN_CMAKE_ARGS:-} >/dev/null
+targets=()
+for t in "$@"; do targets+=(--target "$t"); done
+cmake --build "$root/build" -j "$(nproc)" "${targets[@]}"

@@ -7,7 +7,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/install-deps.sh"
-"$root/scripts/build.sh"
+"$root/scripts/build.sh" norn_cli norn-odd-firing  # only what this script runs
 out="$root/results/simulate"
 "$root/build/norn" simulate --model lif --neurons 1000 --steps 1000 --input-bernoulli 0.01 --seed 0 \
   --set v_th=0.3 --record v,i --plot --out "$out"

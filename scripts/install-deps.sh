@@ -2,7 +2,7 @@
 # Installs what Norn needs to build, test and plot on Debian 12 (run as root; a no-op when all is there).
 set -euo pipefail
 packages=(
-  build-essential cmake ccache
+  build-essential cmake ninja-build ccache
   libboost-dev libfmt-dev libeigen3-dev
   catch2 libcli11-dev nlohmann-json3-dev
   libplplot-dev plplot-driver-cairo

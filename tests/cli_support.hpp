@@ -1,6 +1,8 @@
 #pragma once
 // Running the `norn` binary from tests: exit code, standard output and standard error.
 
+#include <fmt/format.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -39,7 +41,7 @@ inline command_result run_norn(const std::string& args) {
   const auto tag = std::to_string(::getpid());
   const auto out = std::filesystem::path(NORN_TEST_TMP) / ("stdout." + tag + ".txt");
   const auto err = std::filesystem::path(NORN_TEST_TMP) / ("stderr." + tag + ".txt");
-  const std::string cmd = std::string(NORN_BINARY) + " " + args + " >" + out.string() + " 2>" + err.string() + " </dev/null";
+  const std::string cmd = fmt::format("{} {} >{} 2>{} </dev/null", NORN_BINARY, args, out.string(), err.string());
   const int status = std::system(cmd.c_str());
   command_result r;
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

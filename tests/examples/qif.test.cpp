@@ -35,7 +35,7 @@ TEST_CASE("example qif: above v_crit the voltage blows up, spikes and resets") {
 }
 
 #include <gradient_law.hpp>
-#include <runtime/core/model_entry.hpp>
+#include <runtime/core/registry.hpp>
 #include <runtime/train/config.hpp>
 
 #include <boost/hana/for_each.hpp>
@@ -62,7 +62,7 @@ TEST_CASE("example qif: its own surrogate is its default and is chosen by name l
   CHECK(resolve({"heavy_tail"}, info).alpha == 1.0);
   // in a configuration, next to the built-in models
   std::vector<model_entry> models = builtin_models();
-  models.push_back(entry_of<lab::qif>(nullptr));
+  models.push_back({info, nullptr, nullptr});  // configurations read only the declaration
   auto config = [&](const std::string& type) {
     return parse_config(nlohmann::json::parse(R"({"layers": [{"type": ")" + type + R"(", "neurons": 3, "surrogate": "heavy_tail"}]})"),
                         "qif.json", models);
