@@ -255,24 +255,32 @@ void backward_sequence(const population_arrays<M, T>& p, const Policy& policy, s
 /// cmake/model_*.cpp.in do). Surrogates the list gains get their kernels with nothing to edit.
 template <class M, class T, std::size_t Part, std::size_t Parts>
 struct backward_kernels {
-  /// backward_sequence through surrogate k, which must belong to this part.
+  /// backward_sequence through surrogate k, which must belong to this part. Defined outside
+  /// the class: an in-class definition would be inline, and GCC instantiates inline members
+  /// of an `extern template` class anyway (to inline them), which compiled every kernel
+  /// again in each translation unit that only declares them.
   static void run(std::size_t k, const surrogate_values& values, const population_arrays<M, T>& p, std::size_t steps,
-                  const adjoint_arrays<M, T>& a) {
-    auto one = [&](auto index) {
-      constexpr std::size_t I = decltype(index)::value;
-      if constexpr (I % Parts == Part) {
-        if (k != I) return;
-        spike_policy<std::remove_cvref_t<decltype(hana::at_c<I>(dsl::surrogates_of<M>()))>> policy;
-        policy.alpha = values.alpha;
-        policy.reset_grad = values.reset_grad;
-        backward_sequence(p, policy, steps, a);
-      }
-    };
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (one(std::integral_constant<std::size_t, I>{}), ...);
-    }(std::make_index_sequence<dsl::surrogate_count_v<M>>{});
-  }
+                  const adjoint_arrays<M, T>& a);
 };
+
+template <class M, class T, std::size_t Part, std::size_t Parts>
+void backward_kernels<M, T, Part, Parts>::run(std::size_t k, const surrogate_values& values,
+                                              const population_arrays<M, T>& p, std::size_t steps,
+                                              const adjoint_arrays<M, T>& a) {
+  auto one = [&](auto index) {
+    constexpr std::size_t I = decltype(index)::value;
+    if constexpr (I % Parts == Part) {
+      if (k != I) return;
+      spike_policy<std::remove_cvref_t<decltype(hana::at_c<I>(dsl::surrogates_of<M>()))>> policy;
+      policy.alpha = values.alpha;
+      policy.reset_grad = values.reset_grad;
+      backward_sequence(p, policy, steps, a);
+    }
+  };
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (one(std::integral_constant<std::size_t, I>{}), ...);
+  }(std::make_index_sequence<dsl::surrogate_count_v<M>>{});
+}
 
 /// How many parts a model's backward kernels are compiled in.
 inline constexpr std::size_t backward_parts = 2;
