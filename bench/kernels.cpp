@@ -8,6 +8,7 @@
 
 #include <models/lif.hpp>
 #include <runtime/core/random.hpp>
+#include <runtime/core/builtin_kernels.hpp>
 #include <runtime/core/population.hpp>
 
 #include <fmt/core.h>

@@ -10,6 +10,7 @@
 
 #include <models/lif.hpp>
 #include <runtime/core/errors.hpp>
+#include <runtime/core/builtin_kernels.hpp>
 #include <runtime/core/population.hpp>
 #include <runtime/core/random.hpp>
 #include <runtime/io/plot.hpp>

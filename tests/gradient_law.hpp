@@ -5,6 +5,7 @@
 
 #include <codegen/adjoint.hpp>
 #include <codegen/dual.hpp>
+#include <runtime/core/builtin_kernels.hpp>
 #include <runtime/core/info_of.hpp>
 
 #include <catch2/catch.hpp>

@@ -2,6 +2,7 @@
 // Helpers shared by the tests: running a population over an input and collecting its
 // recorded states and outputs.
 
+#include <runtime/core/builtin_kernels.hpp>
 #include <runtime/core/population.hpp>
 
 #include <string>

@@ -2,6 +2,7 @@
 
 #include <models/lif.hpp>
 #include <runtime/core/errors.hpp>
+#include <runtime/core/builtin_kernels.hpp>
 #include <runtime/core/population.hpp>
 
 using namespace norn;

@@ -5,6 +5,7 @@
 #include <codegen/dual.hpp>
 #include <models/lif.hpp>
 #include <models/lif_refrac.hpp>
+#include <runtime/core/builtin_kernels.hpp>
 #include <runtime/core/population.hpp>
 
 #include <omp.h>
