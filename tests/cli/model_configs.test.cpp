@@ -14,7 +14,7 @@
 using namespace norn;
 
 namespace {
-void write_task(const std::filesystem::path& dir) {
+void write_class_task(const std::filesystem::path& dir) {
   const std::size_t S = 64, T = 30, F = 20;
   std::vector<float> x(S * T * F), labels(S);
   for (std::size_t s = 0; s < S; ++s) {
@@ -33,7 +33,7 @@ void write_task(const std::filesystem::path& dir) {
 
 TEST_CASE("model configs: one per built-in model, and each trains") {
   const auto dir = test::scratch("model_configs");
-  write_task(dir);
+  write_class_task(dir);
   for (const auto& m : builtin_models()) {
     const auto config = std::filesystem::path(NORN_EXAMPLES_DIR) / "configs" / (m.info.name + ".json");
     INFO(m.info.name);

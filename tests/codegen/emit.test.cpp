@@ -115,7 +115,7 @@ std::vector<float> reference(const std::vector<sample>& cs) {
 }
 
 /// The same bits: the emitted code does the kernels' operations in the kernels' order.
-bool same(float a, float b) {
+bool same_bits(float a, float b) {
   if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b);
   return a == b;
 }
@@ -160,7 +160,7 @@ TEST_CASE("emitted forward and backward code compiles and matches the kernels, e
     std::size_t mismatches = 0;
     for (float w : want) {
       REQUIRE(static_cast<bool>(in >> word));
-      mismatches += !same(std::strtof(word.c_str(), nullptr), w);
+      mismatches += !same_bits(std::strtof(word.c_str(), nullptr), w);
     }
     INFO(name << ": " << mismatches << " of " << want.size() << " values differ");
     CHECK(mismatches == 0);
