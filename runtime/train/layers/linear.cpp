@@ -37,16 +37,15 @@ bool linear_layer::events::gather(const matrix& x, double max_density) {
   const std::size_t limit = std::size_t(max_density * double(rows * cols)) + 1;
   // each thread gathers a contiguous range of rows; the parts are then joined in order
   const std::size_t parts = std::size_t(omp_get_max_threads());
-  part_column.resize(parts);
-  part_value.resize(parts);
+  per_thread.resize(parts);
   row_start.assign(rows + 1, 0);
   bool dense = false;
 #pragma omp parallel num_threads(int(parts))
   {
     const std::size_t me = std::size_t(omp_get_thread_num());
     const std::size_t r0 = rows * me / parts, r1 = rows * (me + 1) / parts;
-    auto& col = part_column[me];
-    auto& val = part_value[me];
+    auto& col = per_thread[me].column;
+    auto& val = per_thread[me].value;
     col.clear();
     val.clear();
     const std::size_t my_limit = limit / parts + 1;
@@ -83,8 +82,8 @@ bool linear_layer::events::gather(const matrix& x, double max_density) {
     const std::size_t r0 = rows * p / parts, r1 = rows * (p + 1) / parts;
     const std::uint32_t base = std::uint32_t(column.size());
     for (std::size_t r = r0; r < r1; ++r) row_start[r + 1] += base;
-    column.insert(column.end(), part_column[p].begin(), part_column[p].end());
-    value.insert(value.end(), part_value[p].begin(), part_value[p].end());
+    column.insert(column.end(), per_thread[p].column.begin(), per_thread[p].column.end());
+    value.insert(value.end(), per_thread[p].value.begin(), per_thread[p].value.end());
   }
   binary = std::all_of(value.begin(), value.end(), [](float v) { return v == 1.0f; });
   return true;

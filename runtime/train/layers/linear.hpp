@@ -14,7 +14,10 @@
 
 namespace norn {
 
-class linear_layer final : public layer, public current_source {
+/// On cache lines of its own: as a current source, every thread's inner loop reads its
+/// members, and a neighbour written meanwhile would make them miss (measured: the
+/// event-driven lif-layer at N = 2,000 took 1.4× as long when the object shared a line).
+class alignas(64) linear_layer final : public layer, public current_source {
  public:
   /// A layer with PyTorch's default initialization drawn from `seed`; with init_std > 0
   /// the weights are N(0, init_std²) instead (Norse's recurrent cells use √(2/out)).
@@ -54,8 +57,12 @@ class linear_layer final : public layer, public current_source {
     std::vector<std::uint32_t> row_start, column;
     std::vector<float> value;
     bool binary = false;  ///< every event is 1 (spikes)
-    std::vector<std::vector<std::uint32_t>> part_column;  // per thread, reused
-    std::vector<std::vector<float>> part_value;
+    /// One thread's events, on cache lines of its own (threads append to them at once).
+    struct alignas(64) part {
+      std::vector<std::uint32_t> column;
+      std::vector<float> value;
+    };
+    std::vector<part> per_thread;  // reused
     /// Gathers x's events; false (and nothing usable) when x is denser than max_density.
     bool gather(const matrix& x, double max_density);
   };
