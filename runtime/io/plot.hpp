@@ -4,6 +4,7 @@
 /// Each file is written under a temporary name and renamed into place.
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <span>
@@ -48,5 +49,9 @@ void histogram(const std::filesystem::path& file, std::span<const double> values
 /// Bars of several groups side by side at each category (e.g. sampled vs target p(z)).
 void bars(const std::filesystem::path& file, const std::vector<std::string>& categories,
           const std::vector<series>& groups, const options& opt);
+
+/// A square matrix of counts (a confusion matrix: row = true class, column = predicted), as
+/// cells shaded by their count with the count written in each.
+void counts(const std::filesystem::path& file, std::span<const std::int64_t> values, std::size_t n, const options& opt);
 
 }  // namespace norn::plot

@@ -252,12 +252,39 @@ void bars(const std::filesystem::path& file, const std::vector<std::string>& cat
   c.finish();
 }
 
+void counts(const std::filesystem::path& file, std::span<const std::int64_t> values, std::size_t n, const options& opt) {
+  std::int64_t top = 1;
+  for (auto v : values) top = std::max(top, v);
+  canvas c(file, opt);
+  c->adv(0);
+  c->vpor(0.12, 0.92, 0.12, 0.9);
+  c->wind(-0.5, double(n) - 0.5, double(n) - 0.5, -0.5);  // row 0 at the top
+  // white to the first palette colour by count
+  for (std::size_t r = 0; r < n; ++r)
+    for (std::size_t k = 0; k < n; ++k) {
+      const double f = double(values[r * n + k]) / double(top);
+      c->scol0(13, int(255 - f * (255 - palette[0][0])), int(255 - f * (255 - palette[0][1])),
+               int(255 - f * (255 - palette[0][2])));
+      c->col0(13);
+      const double x0 = double(k) - 0.5, x1 = x0 + 1, y0 = double(r) - 0.5, y1 = y0 + 1;
+      PLFLT xs[4] = {x0, x0, x1, x1}, ys[4] = {y0, y1, y1, y0};
+      c->fill(4, xs, ys);
+      c->col0(f > 0.5 ? 0 : 1);
+      const std::string text = std::to_string(values[r * n + k]);
+      c->ptex(double(k), double(r) + 0.15, 1, 0, 0.5, text.c_str());
+    }
+  c->col0(1);
+  c->box("bcnt", 1, 0, "bcnt", 1, 0);
+  c->lab(opt.xlabel.c_str(), opt.ylabel.c_str(), opt.title.c_str());
+  c.finish();
+}
+
 }  // namespace norn::plot::module
 
 /// The module's one entry point: its functions.
 extern "C" const norn::plot::module_api* norn_plot_module() {
   static const norn::plot::module_api api{norn::plot::module_api::current_version, &norn::plot::module::lines,
                                           &norn::plot::module::raster, &norn::plot::module::histogram,
-                                          &norn::plot::module::bars};
+                                          &norn::plot::module::bars, &norn::plot::module::counts};
   return &api;
 }

@@ -52,16 +52,47 @@ optimizer_options parse_optimizer(const json& j, const config_place& where) {
   return o;
 }
 
+norn::schedule parse_schedule(const json& j, const config_place& where, double lr) {
+  const config_object c(j, where, {"type", "step_size", "gamma", "t_max", "eta_min"});
+  norn::schedule s;
+  s.type = c.text("type", "constant");
+  if (s.type == "step") {
+    for (auto key : {"t_max", "eta_min"})
+      if (c.has(key)) c.place(key).error("\"{}\" belongs to the cosine schedule", key);
+    s.step_size = c.count("step_size", s.step_size);
+    s.gamma = c.positive("gamma", s.gamma);
+  } else if (s.type == "cosine") {
+    for (auto key : {"step_size", "gamma"})
+      if (c.has(key)) c.place(key).error("\"{}\" belongs to the step schedule", key);
+    s.t_max = c.count("t_max", 0, 1);
+    s.eta_min = c.number("eta_min", 0.0);
+    if (s.eta_min < 0 || s.eta_min > lr) c.place("eta_min").error("expected a value in [0, lr = {}], got {}", lr, s.eta_min);
+  } else if (s.type != "constant") {
+    c.place("type").error("unknown schedule '{}' (schedules: constant, step, cosine)", s.type);
+  }
+  return s;
+}
+
 }  // namespace
 
 train_config parse_config(const json& j, const std::string& source, std::span<const model_entry> models) {
   const config_object top(j, {source, ""},
                           {"dt", "seed", "epochs", "batch_size", "shuffle", "checkpoint_every", "layers", "loss",
-                           "optimizer", "encoder", "data", "targets", "comment"});
+                           "optimizer", "schedule", "encoder", "steps", "input_shape", "data", "targets", "test_data",
+                           "test_targets", "comment"});
   train_config c;
   c.source = source;
   if (top.has("data")) c.data = top.text("data", "");
   if (top.has("targets")) c.targets = top.text("targets", "");
+  if (top.has("test_data")) c.test_data = top.text("test_data", "");
+  if (top.has("test_targets")) c.test_targets = top.text("test_targets", "");
+  if (top.has("steps")) c.steps = top.count("steps");
+  if (top.has("input_shape")) {
+    const auto& shape = j["input_shape"];
+    if (!shape.is_array() || shape.empty() || shape.size() > 3)
+      top.place("input_shape").error("expected [features], [channels, width] or [channels, height, width]");
+    for (std::size_t k = 0; k < shape.size(); ++k) c.input_shape.push_back(read_count(shape[k], top.place("input_shape").at(k)));
+  }
   c.dt = top.positive("dt", c.dt);
   c.seed = top.count("seed", c.seed, 0);
   c.epochs = top.count("epochs", c.epochs, 0);
@@ -70,13 +101,14 @@ train_config parse_config(const json& j, const std::string& source, std::span<co
   c.checkpoint_every = top.count("checkpoint_every", c.checkpoint_every);
   if (!top.has("layers") || !j["layers"].is_array() || j["layers"].empty())
     top.place("layers").error("expected a non-empty list of layers");
-  layer_context context{models, c.dt, {}};
+  layer_context context{models, c.dt, c.input_shape};
   for (std::size_t k = 0; k < j["layers"].size(); ++k) {
     c.layers.push_back(parse_layer(j["layers"][k], top.place("layers").at(k), context));
     context.in_shape = c.layers.back().out_shape;
   }
   c.loss_function = parse_loss(top.has("loss") ? &j["loss"] : nullptr, top.place("loss"));
   if (top.has("optimizer")) c.optimizer = parse_optimizer(j["optimizer"], top.place("optimizer"));
+  if (top.has("schedule")) c.schedule = parse_schedule(j["schedule"], top.place("schedule"), c.optimizer.lr);
   c.input_encoder = parse_encoder(top.has("encoder") ? &j["encoder"] : nullptr, top.place("encoder"));
   return c;
 }
@@ -92,8 +124,8 @@ train_config load_config(const std::filesystem::path& file, std::span<const mode
   }
   auto c = parse_config(j, file.filename().string(), models);
   const auto base = file.parent_path();
-  if (c.data && c.data->is_relative()) c.data = base / *c.data;
-  if (c.targets && c.targets->is_relative()) c.targets = base / *c.targets;
+  for (auto* path : {&c.data, &c.targets, &c.test_data, &c.test_targets})
+    if (*path && (*path)->is_relative()) *path = base / **path;
   return c;
 }
 

@@ -37,7 +37,11 @@ struct train_config {
   std::shared_ptr<const loss> loss_function;  ///< mse when the configuration names none
   std::shared_ptr<const encoder> input_encoder;  ///< null: the data is the input
   optimizer_options optimizer;
+  norn::schedule schedule;
+  std::optional<std::size_t> steps;      ///< steps per sample made from static samples
+  std::vector<std::size_t> input_shape;  ///< per step, of the first layer's input (C, H, W for a convolution); empty: flat
   std::optional<std::filesystem::path> data, targets;  ///< default data files, relative to the config
+  std::optional<std::filesystem::path> test_data, test_targets;  ///< held-out data, evaluated after every epoch
 };
 
 /// Parses and validates a configuration; bad_input with one line on any problem.

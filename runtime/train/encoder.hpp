@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -19,9 +20,22 @@ class encoder {
  public:
   virtual ~encoder() = default;
   virtual std::string_view name() const = 0;
-  /// Encodes a batch in place: x is [T·B, F]; `dt` is the run's time step.
+  /// Encodes a batch of sequences in place: x is [T·B, F]; `dt` is the run's time step.
   virtual void encode(sequence& x, double dt, std::uint64_t seed) const = 0;
+  /// Encodes static samples x [B, F] into `out`, a sequence of `steps` steps. By default
+  /// the sample is the value of every step, then encode() runs over that.
+  virtual void encode_static(const matrix& x, std::size_t steps, double dt, std::uint64_t seed, sequence& out) const;
+  /// Whether it encodes sequences [S, T, F] (else only static samples [S, F]).
+  virtual bool takes_sequences() const { return true; }
+  /// The values it encodes, when not every finite value: data outside is refused when read.
+  struct value_range {
+    double min, max;
+  };
+  virtual std::optional<value_range> accepts() const { return std::nullopt; }
 };
+
+/// out: x [B, F] as the value of each of `steps` steps, stored once (a repeated sequence).
+void repeat_static(const matrix& x, std::size_t steps, sequence& out);
 
 /// A kind of encoder.
 struct encoder_kind {

@@ -40,6 +40,11 @@ class layer {
   /// y ← layer(x) over the whole sequence. With `keep`, the layer keeps what backward needs;
   /// it may refer to x, which must then stay alive and unchanged until backward().
   virtual void forward(const sequence& x, sequence& y, bool keep) = 0;
+  /// Whether forward() takes a repeated x (a static value, stored once; sequence in
+  /// tensor.hpp), giving a repeated y when its output is static too; the network copies a
+  /// repeated x to every step for a layer that does not. A layer that took a repeated x
+  /// returns a repeated dx: the sum over steps.
+  virtual bool takes_repeated() const { return false; }
   /// Given dL/dy of the last kept forward: adds the parameter gradients and, if dx is not
   /// null, writes dL/dx.
   virtual void backward(const sequence& dy, sequence* dx) = 0;

@@ -36,6 +36,14 @@ void loss::check_targets(const targets& t, std::size_t, const std::string& file)
     if (!std::isfinite(t.values[k])) fail("norn: {} holds a non-finite value at flat index {}", file, k);
 }
 
+void check_labels(const targets& t, std::size_t outputs, const std::string& file) {
+  for (std::size_t k = 0; k < t.values.size(); ++k) {
+    const double v = t.values[k];
+    if (v != std::floor(v) || v < 0 || v >= double(outputs))
+      fail("norn: {}: label {} at index {} is not a class in [0, {})", file, v, k, outputs);
+  }
+}
+
 namespace {
 
 std::vector<std::string_view> kind_names() {

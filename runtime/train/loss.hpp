@@ -60,6 +60,7 @@ struct loss_report {
   double value = 0;
   std::size_t correct = 0;  ///< classification losses: correctly classified batch entries
   bool has_accuracy = false;
+  std::vector<std::size_t> predicted;  ///< classification losses: the class of each batch entry
 };
 
 /// A loss as a configuration sets it up.
@@ -112,6 +113,9 @@ matrix sequence_rows(const targets& t, std::size_t steps, std::size_t batch, std
 /// ([T·B, O]): the spike-count error that spike_count and spike_times share.
 double spike_count_error(const sequence& y, const std::function<double(std::size_t b, std::size_t o)>& target,
                          sequence& dy);
+
+/// Checks that every target is a class label in [0, outputs); bad_input naming the file.
+void check_labels(const targets& t, std::size_t outputs, const std::string& file);
 
 /// "1,2.5,3" → {1, 2.5, 3}; bad_input naming `what` on anything that is not a finite number.
 std::vector<double> parse_number_list(std::string_view text, std::string_view what);

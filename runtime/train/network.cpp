@@ -9,9 +9,14 @@ const sequence& network::forward(const sequence& x, bool keep) {
   activations_.resize(layers_.size());
   const sequence* in = &x;
   for (std::size_t k = 0; k < layers_.size(); ++k) {
+    if (in->repeated && !layers_[k]->takes_repeated()) {
+      expand_steps(*in, expanded_);
+      in = &expanded_;
+    }
     // Without a backward to prepare, a layer that can compute its output a tile at a time
     // (an event-driven linear layer) feeds the next one directly: that output is never stored.
-    const current_source* source = keep || k + 1 == layers_.size() ? nullptr : layers_[k]->output_source(*in);
+    const current_source* source =
+        keep || in->repeated || k + 1 == layers_.size() ? nullptr : layers_[k]->output_source(*in);
     if (source && layers_[k + 1]->forward_from(*source, in->steps, in->batch, activations_[k + 1])) {
       in = &activations_[++k];
       continue;
@@ -29,7 +34,7 @@ void network::backward(const sequence& dy, sequence* dx) {
     layers_[k]->backward(grad, need_input_grad ? &next : nullptr);
     if (need_input_grad) std::swap(grad, next);
   }
-  if (dx) *dx = std::move(grad);
+  if (dx) *dx = std::move(grad);  // for a repeated x, repeated: the sum over steps
 }
 
 std::vector<parameter_ref> network::parameters() {

@@ -30,6 +30,7 @@ class network {
  private:
   std::vector<std::unique_ptr<layer>> layers_;
   std::vector<sequence> activations_;  // activations_[k] = output of layer k
+  sequence expanded_;                  // a repeated value copied to every step, for the first layer that needs it
 };
 
 }  // namespace norn

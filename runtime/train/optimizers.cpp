@@ -27,7 +27,7 @@ void optimizer::step(std::vector<parameter_ref>& params) {
   }
   ++steps_;
   for (auto& p : params) {
-    const float lr = float(p.group == parameter_group::neuron ? o.neuron_lr.value_or(o.lr) : o.lr);
+    const float lr = float(scale_ * (p.group == parameter_group::neuron ? o.neuron_lr.value_or(o.lr) : o.lr));
     auto& m = first_[p.name];
     const bool fresh = m.empty();
     if (fresh) m.assign(p.value.size(), 0.0f);
@@ -95,6 +95,15 @@ void optimizer::load(const std::filesystem::path& dir) {
   } catch (const nlohmann::json::exception& e) {
     fail("norn: {}/optimizer.json is malformed: {}", dir.string(), e.what());
   }
+}
+
+double schedule::factor(std::size_t epoch, std::size_t epochs, double lr) const {
+  if (type == "step") return std::pow(gamma, double(epoch / step_size));
+  if (type == "cosine") {
+    const double period = double(t_max ? t_max : epochs);
+    return (eta_min + (lr - eta_min) * (1 + std::cos(M_PI * double(epoch) / period)) / 2) / lr;
+  }
+  return 1;
 }
 
 }  // namespace norn

@@ -28,12 +28,27 @@ struct optimizer_options {
   std::optional<double> clip_value;  ///< clamp every gradient to [−v, v]
 };
 
+/// A learning-rate schedule over epochs, as PyTorch's StepLR and CosineAnnealingLR (stepped
+/// once per epoch): the factor that multiplies both learning rates in a given epoch.
+struct schedule {
+  std::string type = "constant";  ///< "constant", "step" or "cosine"
+  std::size_t step_size = 1;      ///< step: epochs between decays
+  double gamma = 0.1;             ///< step: the decay
+  std::size_t t_max = 0;          ///< cosine: the epochs of the half period (0: the run's epochs)
+  double eta_min = 0;             ///< cosine: the floor of the weights' learning rate `lr`
+
+  /// The factor in epoch `epoch` (0-based) of a run of `epochs` epochs.
+  double factor(std::size_t epoch, std::size_t epochs, double lr) const;
+};
+
 class optimizer {
  public:
   explicit optimizer(optimizer_options o) : options_(std::move(o)) {}
 
   /// One update of every parameter from its gradient (clipping first, if asked).
   void step(std::vector<parameter_ref>& params);
+  /// Multiplies the learning rates of the following steps by `f` (a schedule's factor).
+  void scale_learning_rate(double f) { scale_ = f; }
   std::size_t steps_taken() const { return steps_; }
   const optimizer_options& options() const { return options_; }
 
@@ -45,6 +60,7 @@ class optimizer {
  private:
   optimizer_options options_;
   std::size_t steps_ = 0;
+  double scale_ = 1;
   std::map<std::string, std::vector<float>> first_, second_;  // momentum buffer / Adam moments, by name
 };
 

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -30,68 +31,10 @@ std::vector<float> to_float(const npy::array& a, const std::string& file) {
 
 }  // namespace
 
-dataset load_dataset(const std::filesystem::path& xf, const std::optional<std::filesystem::path>& yf,
-                     const train_config& c) {
-  dataset d;
-  const auto x = npy::read(xf);
-  if (x.shape.size() != 3) fail("norn: --data {} has shape {}; expected [samples, steps, features]", xf.string(), x.shape_text());
-  d.samples = x.shape[0];
-  d.steps = x.shape[1];
-  d.features = x.shape[2];
-  if (d.samples == 0 || d.steps == 0) fail("norn: --data {} is empty ({})", xf.string(), x.shape_text());
-  if (d.features != c.layers.front().in_features())
-    fail("norn: --data {} has {} features per step, the first layer takes {}", xf.string(), d.features,
-         c.layers.front().in_features());
-  d.x = to_float(x, xf.string());
-  d.outputs = c.layers.back().out_features();
-  const loss& l = *c.loss_function;
-  l.check_steps(d.steps);
-  const auto layout = l.target_layout_for(d.steps, d.outputs);
-  if (!layout) {
-    if (yf) fail("norn: the {} loss has its target in the configuration; drop --targets", l.name());
-    return d;
-  }
-  if (!yf) fail("norn: the {} loss needs --targets", l.name());
-  const auto y = npy::read(*yf);
-  std::vector<std::size_t> want{d.samples};
-  want.insert(want.end(), layout->shape.begin(), layout->shape.end());
-  if (y.shape != want)
-    fail("norn: --targets {} has shape {}; the {} loss needs {}", yf->string(), y.shape_text(), l.name(),
-         layout->describe(d.samples));
-  d.y.shape = layout->shape;
-  d.y.values = to_float(y, yf->string());
-  l.check_targets(d.y, d.outputs, yf->string());
-  return d;
-}
+namespace {
 
-std::vector<std::vector<std::size_t>> epoch_batches(std::size_t samples, std::size_t batch_size, bool shuffle,
-                                                    std::uint64_t seed, std::size_t epoch) {
-  std::vector<std::size_t> order(samples);
-  std::iota(order.begin(), order.end(), 0);
-  if (shuffle)  // Fisher–Yates from a counter-based stream of (seed, epoch)
-    for (std::size_t k = samples; k > 1; --k) {
-      const auto u = uniform01(seed * 0x9E3779B97F4A7C15ull ^ (epoch + 1) * 0xD1B54A32D192ED03ull, k);
-      std::swap(order[k - 1], order[std::min(k - 1, std::size_t(double(u) * double(k)))]);
-    }
-  std::vector<std::vector<std::size_t>> batches;
-  for (std::size_t k = 0; k < samples; k += batch_size)
-    batches.emplace_back(order.begin() + std::ptrdiff_t(k), order.begin() + std::ptrdiff_t(std::min(samples, k + batch_size)));
-  return batches;
-}
-
-batch make_batch(const dataset& d, const train_config& c, std::span<const std::size_t> samples, std::uint64_t noise_seed) {
-  const std::size_t B = samples.size(), T = d.steps, F = d.features;
-  batch b;
-  b.x = sequence(T, B, F);
-  for (std::size_t t = 0; t < T; ++t)
-    for (std::size_t j = 0; j < B; ++j)
-      std::copy_n(d.x.data() + (samples[j] * T + t) * F, F, b.x.values.data() + (t * B + j) * F);
-  if (c.input_encoder) c.input_encoder->encode(b.x, c.dt, noise_seed);
-  if (!d.y.values.empty()) b.targets = d.y.select(samples);
-  return b;
-}
-
-loss_report forward_backward(network& net, const loss& l, const batch& b) {
+/// Forward and loss of one batch; with `keep`, backward too (gradients added to the parameters').
+loss_report run_batch(network& net, const loss& l, const batch& b, bool keep) {
   layer& last = net.at(net.size() - 1);
   std::string membrane;
   std::vector<float> threshold;
@@ -104,13 +47,67 @@ loss_report forward_backward(network& net, const loss& l, const batch& b) {
     last.record_states({membrane});
     threshold = last.neuron_parameter(*m->threshold);
   }
-  const sequence& y = net.forward(b.x, true);
+  const sequence& y = net.forward(b.x, keep);
   loss_input in{y, membrane.empty() ? nullptr : last.recorded(membrane), threshold};
   loss_gradient g;
   const auto report = l.evaluate(in, b.targets, g);
-  if (!membrane.empty()) last.add_state_gradient(membrane, g.dmembrane);
-  net.backward(g.dy);
+  if (keep) {
+    if (!membrane.empty()) last.add_state_gradient(membrane, g.dmembrane);
+    net.backward(g.dy);
+  }
   return report;
+}
+
+}  // namespace
+
+loss_report forward_backward(network& net, const loss& l, const batch& b) { return run_batch(net, l, b, true); }
+
+std::vector<std::int64_t> evaluation::confusion() const {
+  std::vector<std::int64_t> m(classes * classes, 0);
+  for (std::size_t k = 0; k < predictions.size(); ++k) ++m[labels[k] * classes + predictions[k]];
+  return m;
+}
+
+evaluation evaluate(network& net, const dataset& data, const train_config& c) {
+  evaluation e;
+  std::size_t correct = 0;
+  bool classifies = false;
+  for (const auto& samples : epoch_batches(data.samples, c.batch_size, false, 0, 0)) {
+    const auto b = make_batch(data, c, samples, c.seed * 0x2545F4914F6CDD1Dull + samples.front());
+    const auto r = run_batch(net, *c.loss_function, b, false);
+    e.loss += r.value * double(samples.size()) / double(data.samples);
+    classifies = r.has_accuracy;
+    correct += r.correct;
+    e.predictions.insert(e.predictions.end(), r.predicted.begin(), r.predicted.end());
+  }
+  if (classifies) {
+    e.accuracy = double(correct) / double(data.samples);
+    e.classes = data.outputs;
+    for (float v : data.y.values) e.labels.push_back(std::size_t(v));
+    if (e.predictions.size() != e.labels.size()) e.predictions.clear(), e.labels.clear();
+  }
+  return e;
+}
+
+void write_evaluation(const evaluation& e, const std::filesystem::path& dir) {
+  auto tmp = temporary_sibling(dir);
+  std::filesystem::create_directories(tmp);
+  nlohmann::json summary{{"loss", e.loss}};
+  if (e.accuracy >= 0) summary["accuracy"] = e.accuracy;
+  write_file_atomically(tmp / "evaluation.json", summary.dump(1) + "\n");
+  if (!e.predictions.empty()) {
+    const std::vector<std::int64_t> predicted(e.predictions.begin(), e.predictions.end());
+    npy::write(tmp / "predictions.npy", predicted, std::array{predicted.size()});
+    const auto m = e.confusion();
+    npy::write(tmp / "confusion.npy", m, std::array{e.classes, e.classes});
+    plot::counts(tmp / "confusion.png", m, e.classes,
+                 {fmt::format("confusion matrix: accuracy {:.2f} % of {}", 100 * e.accuracy, predicted.size()),
+                  "predicted class", "true class"});
+  }
+  std::filesystem::create_directories(dir);
+  for (const auto& entry : std::filesystem::directory_iterator(tmp))
+    std::filesystem::rename(entry.path(), dir / entry.path().filename());
+  std::filesystem::remove_all(tmp);
 }
 
 void save_parameters(network& net, const std::filesystem::path& dir, bool grads) {
@@ -144,16 +141,23 @@ using json = nlohmann::json;
 json metrics_json(const std::vector<epoch_metrics>& history) {
   json h = json::array();
   for (const auto& m : history)
-    h.push_back({{"epoch", m.epoch}, {"loss", m.loss}, {"accuracy", m.accuracy}, {"seconds", m.seconds},
-                 {"batch_losses", m.batch_losses}});
+  {
+    json e{{"epoch", m.epoch}, {"loss", m.loss}, {"accuracy", m.accuracy}, {"seconds", m.seconds},
+           {"batch_losses", m.batch_losses}};
+    if (m.test_loss) e["test_loss"] = *m.test_loss, e["test_accuracy"] = m.test_accuracy;
+    h.push_back(e);
+  }
   return h;
 }
 
 std::vector<epoch_metrics> metrics_from(const json& h) {
   std::vector<epoch_metrics> history;
-  for (const auto& m : h)
+  for (const auto& m : h) {
     history.push_back({m.at("epoch").get<std::size_t>(), m.at("loss").get<double>(), m.at("accuracy").get<double>(),
                        m.at("seconds").get<double>(), m.at("batch_losses").get<std::vector<double>>()});
+    if (m.contains("test_loss"))
+      history.back().test_loss = m.at("test_loss").get<double>(), history.back().test_accuracy = m.at("test_accuracy").get<double>();
+  }
   return history;
 }
 
@@ -178,11 +182,14 @@ void write_checkpoint(network& net, const optimizer& opt, const std::filesystem:
 void write_outputs(network& net, const std::filesystem::path& dir, const std::vector<epoch_metrics>& history) {
   auto tmp = temporary_sibling(dir);
   save_parameters(net, tmp);
-  std::string csv = "epoch,loss,accuracy,seconds\n", batches = "epoch,batch,loss\n";
+  std::string csv = "epoch,loss,accuracy,seconds,test_loss,test_accuracy\n", batches = "epoch,batch,loss\n";
+  auto optional_number = [](double v, bool present) { return present ? fmt::format("{:.9g}", v) : std::string(); };
   plot::series curve{"loss per batch", {}, {}};
   std::size_t k = 0;
   for (const auto& m : history) {
-    csv += fmt::format("{},{:.9g},{},{:.6f}\n", m.epoch, m.loss, m.accuracy < 0 ? std::string() : fmt::format("{:.6f}", m.accuracy), m.seconds);
+    csv += fmt::format("{},{:.9g},{},{:.6f},{},{}\n", m.epoch, m.loss, optional_number(m.accuracy, m.accuracy >= 0),
+                       m.seconds, optional_number(m.test_loss.value_or(0), bool(m.test_loss)),
+                       optional_number(m.test_accuracy, m.test_accuracy >= 0));
     for (std::size_t b = 0; b < m.batch_losses.size(); ++b) {
       batches += fmt::format("{},{},{:.9g}\n", m.epoch, b, m.batch_losses[b]);
       curve.x.push_back(double(k++));
@@ -201,7 +208,7 @@ void write_outputs(network& net, const std::filesystem::path& dir, const std::ve
 }  // namespace
 
 std::vector<epoch_metrics> train(network& net, optimizer& opt, const dataset& data, const train_config& c,
-                                 const run_options& o) {
+                                 const run_options& o, const dataset* test) {
   const loss& objective = *c.loss_function;
   std::vector<epoch_metrics> history;
   std::size_t start = 0;
@@ -232,6 +239,7 @@ std::vector<epoch_metrics> train(network& net, optimizer& opt, const dataset& da
     const auto batches = epoch_batches(data.samples, c.batch_size, c.shuffle, c.seed, epoch);
     epoch_metrics m;
     m.epoch = epoch;
+    opt.scale_learning_rate(c.schedule.factor(epoch, c.epochs, c.optimizer.lr));
     std::size_t correct = 0, seen = 0;
     bool has_accuracy = false;
     for (std::size_t k = 0; k < batches.size(); ++k) {
@@ -260,11 +268,18 @@ std::vector<epoch_metrics> train(network& net, optimizer& opt, const dataset& da
     }
     if (has_accuracy) m.accuracy = double(correct) / double(seen);
     m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+    if (test) {
+      const auto e = evaluate(net, *test, c);
+      m.test_loss = e.loss;
+      m.test_accuracy = e.accuracy;
+    }
     history.push_back(m);
     if (tty) std::fprintf(stderr, "\n");
     if (o.progress)
-      fmt::print("epoch {}/{} loss {:.6g}{} time {:.3f}s\n", epoch + 1, c.epochs, m.loss,
-                 has_accuracy ? fmt::format(" accuracy {:.4f}", m.accuracy) : "", m.seconds);
+      fmt::print("epoch {}/{} loss {:.6g}{}{}{} time {:.3f}s\n", epoch + 1, c.epochs, m.loss,
+                 has_accuracy ? fmt::format(" accuracy {:.4f}", m.accuracy) : "",
+                 m.test_loss ? fmt::format(" test_loss {:.6g}", *m.test_loss) : "",
+                 m.test_accuracy >= 0 ? fmt::format(" test_accuracy {:.4f}", m.test_accuracy) : "", m.seconds);
     if (o.checkpoint && ((epoch + 1) % c.checkpoint_every == 0 || epoch + 1 == c.epochs))
       write_checkpoint(net, opt, *o.checkpoint, epoch + 1, history, c);
   }

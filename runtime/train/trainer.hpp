@@ -5,6 +5,7 @@
 /// every run is the same: batch order and input noise are functions of (seed, epoch, batch).
 
 #include <runtime/train/config.hpp>
+#include <runtime/train/dataset.hpp>
 #include <runtime/train/loss.hpp>
 #include <runtime/train/network.hpp>
 #include <runtime/train/optimizers.hpp>
@@ -15,18 +16,6 @@
 #include <vector>
 
 namespace norn {
-
-/// Samples for training: x [S][T][F], and targets as the loss reads them.
-struct dataset {
-  std::size_t samples = 0, steps = 0, features = 0, outputs = 0;
-  std::vector<float> x;  ///< [S][T][F]
-  norn::targets y;       ///< per sample, the loss's target_layout_for(T, O); empty when the configuration holds the target
-};
-
-/// Reads X.npy [S, T, F] and the targets Y.npy the configuration's loss needs; bad_input on
-/// wrong shapes, dtypes or non-finite values.
-dataset load_dataset(const std::filesystem::path& x, const std::optional<std::filesystem::path>& y,
-                     const train_config& c);
 
 /// Where a training run reads and writes, beyond its configuration.
 struct run_options {
@@ -44,20 +33,26 @@ struct epoch_metrics {
   double accuracy = -1;  ///< −1 when the loss has none
   double seconds = 0;
   std::vector<double> batch_losses;
+  std::optional<double> test_loss;  ///< on the held-out data, after the epoch
+  double test_accuracy = -1;
 };
 
-/// One mini-batch as the network sees it: x [T·B, F] and its targets.
-struct batch {
-  sequence x;
-  norn::targets targets;
+/// A network's loss and accuracy over a whole data set, without gradients.
+struct evaluation {
+  double loss = 0;        ///< mean over batches weighted by their size
+  double accuracy = -1;   ///< −1 when the loss does not classify
+  std::vector<std::size_t> predictions;  ///< per sample, for a classifying loss
+  std::vector<std::size_t> labels;       ///< per sample, for a classifying loss
+  std::size_t classes = 0;
+  /// confusion[t][p]: samples of class t predicted as p ([classes][classes], row-major).
+  std::vector<std::int64_t> confusion() const;
 };
 
-/// The mini-batch of the given sample indices (encoded when the config says so).
-batch make_batch(const dataset& d, const train_config& c, std::span<const std::size_t> samples, std::uint64_t noise_seed);
-
-/// The samples of every batch of an epoch, in order (shuffled from seed and epoch).
-std::vector<std::vector<std::size_t>> epoch_batches(std::size_t samples, std::size_t batch_size, bool shuffle,
-                                                    std::uint64_t seed, std::size_t epoch);
+/// Evaluates the network on `data` in batches of the configuration's size, in order.
+evaluation evaluate(network& net, const dataset& data, const train_config& c);
+/// Writes predictions.npy, confusion.npy and confusion.png (for a classifying loss) and
+/// evaluation.json into `dir`, all or nothing.
+void write_evaluation(const evaluation& e, const std::filesystem::path& dir);
 
 /// Forward, loss and backward of one batch; gradients are added to the parameters'. A loss
 /// that reads the membrane gets it from the last layer (its model's membrane role).
@@ -69,8 +64,9 @@ void save_parameters(network& net, const std::filesystem::path& dir, bool grads 
 /// mismatch, or when `all` and a file is missing. Returns how many were read.
 std::size_t load_parameters(network& net, const std::filesystem::path& dir, bool all);
 
-/// Trains with the configuration's loss for its epochs, returning the metrics of every epoch.
+/// Trains with the configuration's loss for its epochs, returning the metrics of every epoch;
+/// with `test`, evaluates on it after every epoch.
 std::vector<epoch_metrics> train(network& net, optimizer& opt, const dataset& data, const train_config& c,
-                                 const run_options& o);
+                                 const run_options& o, const dataset* test = nullptr);
 
 }  // namespace norn

@@ -17,8 +17,14 @@ TEST_CASE("encoders: every kind keeps the shape, gives finite values, and depend
     sequence x(50, 4, 8);
     for (std::size_t k = 0; k < x.size(); ++k) x.span()[k] = float(k % 7) / 7.0f;
     sequence a = x, b = x;
-    e->encode(a, 0.001, 5);
-    e->encode(b, 0.001, 5);
+    if (e->takes_sequences()) {
+      e->encode(a, 0.001, 5);
+      e->encode(b, 0.001, 5);
+    } else {  // static samples [B, F] into 50 steps
+      const matrix s = x.values.topRows(4);
+      e->encode_static(s, 50, 0.001, 5, a);
+      e->encode_static(s, 50, 0.001, 5, b);
+    }
     CHECK(a.values == b.values);
     CHECK(a.steps == x.steps);
     CHECK(a.values.rows() == x.values.rows());
@@ -61,4 +67,47 @@ TEST_CASE("encoders: delta spikes on changes of at least the threshold, as snnTo
         std::vector<float>{0, 1, 0, 0, 0});
   CHECK(encode({1, 2, 0, 2, 2.9f}, R"({"type": "delta", "threshold": 1, "off_spike": true})") ==
         std::vector<float>{1, 1, -1, 1, 0});
+}
+
+TEST_CASE("encoders: latency spikes once per input at snnTorch's linear, normalized times") {
+  // snnTorch's documented example: spikegen.latency([0.02, 0.5, 1], num_steps=5,
+  // normalize=True, linear=True) spikes at steps 4, 2 and 0; below the threshold, never
+  const auto j = nlohmann::json::parse(R"({"type": "latency"})");
+  const auto e = parse_encoder(&j, {"test", "encoder"});
+  CHECK_FALSE(e->takes_sequences());
+  matrix x(1, 4);
+  x << 0.02f, 0.5f, 1.0f, 0.005f;
+  sequence out;
+  e->encode_static(x, 5, 0.001, 0, out);
+  REQUIRE(out.values.rows() == 5);
+  auto spike_step = [&](Eigen::Index f) {
+    int step = -1, count = 0;
+    for (std::size_t t = 0; t < 5; ++t)
+      if (out.row(t, 0)(f) == 1.0f) step = int(t), ++count;
+    return count == 1 ? step : -count - 1;
+  };
+  CHECK(spike_step(0) == 4);
+  CHECK(spike_step(1) == 2);
+  CHECK(spike_step(2) == 0);
+  CHECK(spike_step(3) == -1);  // no spike
+  REQUIRE(e->accepts());
+  CHECK(e->accepts()->max == 1.0);
+}
+
+TEST_CASE("encoders: direct keeps a static sample once, standing for every step") {
+  const auto j = nlohmann::json::parse(R"({"type": "direct"})");
+  const auto e = parse_encoder(&j, {"test", "encoder"});
+  matrix x(3, 2);
+  x << 1, 2, 3, 4, 5, 6;
+  sequence out;
+  e->encode_static(x, 25, 0.001, 0, out);
+  CHECK(out.repeated);
+  CHECK(out.steps == 25);
+  CHECK(out.values == x);
+  CHECK(out.row(24, 2)(1) == 6.0f);
+  sequence full;
+  expand_steps(out, full);
+  CHECK(full.values.rows() == 75);
+  CHECK(full.row(24, 2)(1) == 6.0f);
+  CHECK_FALSE(full.repeated);
 }

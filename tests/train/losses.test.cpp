@@ -100,7 +100,7 @@ TEST_CASE("losses: cross entropy over max, mean and last readout values") {
     CHECK(report.correct == 0);
     CHECK_THAT(report.value, WithinRel(std::log(1 + std::exp(2.0)), 1e-6));
   }
-  CHECK_THROWS_WITH(make(R"({"type": "cross_entropy", "reduction": "sum"})"), Catch::Contains("reduction"));
+  CHECK_THROWS_WITH(make(R"({"type": "cross_entropy", "reduction": "median"})"), Catch::Contains("reduction"));
   const auto l = make(R"({"type": "cross_entropy"})");
   CHECK_THROWS_WITH(l->check_targets({{}, {0.0f, 2.0f}}, 2, "y.npy"), Catch::Contains("label 2"));
   CHECK_THROWS_WITH(l->check_targets({{}, {0.5f}}, 2, "y.npy"), Catch::Contains("label 0.5"));
@@ -153,4 +153,29 @@ TEST_CASE("losses: huber is quadratic within delta and linear beyond, mean over 
   CHECK_THAT(g.dy.values(0, 0), WithinRel(0.2f / 3.0f, 1e-5f));
   CHECK_THAT(g.dy.values(1, 0), WithinRel(1.0f / 3.0f, 1e-6f));
   CHECK_THAT(g.dy.values(2, 0), WithinRel(-1.0f / 3.0f, 1e-6f));
+}
+
+TEST_CASE("losses: cross entropy summed over steps, ce_rate and mse_count as snnTorch computes them") {
+  // two steps, one batch entry, two outputs; label 1
+  sequence y(2, 1, 2);
+  y.values << 1, 0,  //
+      0, 1;
+  const targets label{{}, {1.0f}};
+  loss_gradient g;
+  const double ce_wrong = std::log(1 + std::exp(1.0)), ce_right = std::log(1 + std::exp(-1.0));
+  // sum: CE(step 0) + CE(step 1); the summed readout ties, the first maximum wins (torch.argmax)
+  auto r = make(R"({"type": "cross_entropy", "reduction": "sum"})")->evaluate({y}, label, g);
+  CHECK_THAT(r.value, WithinRel(ce_wrong + ce_right, 1e-6));
+  REQUIRE(r.predicted.size() == 1);
+  CHECK(r.predicted[0] == 0);
+  // ce_rate: the mean over steps of the same
+  r = make(R"({"type": "ce_rate"})")->evaluate({y}, label, g);
+  CHECK_THAT(r.value, WithinRel((ce_wrong + ce_right) / 2, 1e-6));
+  CHECK_THAT(double(g.dy.row(0, 0)(1)), WithinRel((1 / (1 + std::exp(1.0)) - 1) / 2, 1e-5));
+  // mse_count: counts (1, 1) against targets (int(2 · 0.2), int(2 · 0.8)) = (0, 1): mean of (1, 0) squared, over T
+  r = make(R"({"type": "mse_count", "correct_rate": 0.8, "incorrect_rate": 0.2})")->evaluate({y}, label, g);
+  CHECK_THAT(r.value, WithinRel(0.5 / 2, 1e-6));
+  CHECK_THAT(double(g.dy.row(1, 0)(0)), WithinRel(2 * 1.0 / 2 / 2, 1e-6));
+  CHECK(g.dy.row(1, 0)(1) == 0.0f);
+  CHECK_THROWS_WITH(make(R"({"type": "mse_count", "correct_rate": 0.2, "incorrect_rate": 0.8})"), Catch::Contains("incorrect_rate"));
 }

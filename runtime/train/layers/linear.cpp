@@ -111,6 +111,7 @@ void linear_layer::forward(const sequence& x, sequence& y, bool keep) {
     fail("norn: linear layer expects {} input features, got {}", in_features(), x.features());
   y.steps = x.steps;
   y.batch = x.batch;
+  y.repeated = x.repeated;  // a static input's product is computed once, not once per step
   last_event_driven_ = event_driven_ && events_.gather(x.values, sparse_density_);
   if (last_event_driven_) {
     y.values.resize(x.values.rows(), weight_.rows());
@@ -225,7 +226,14 @@ const float* linear_layer::currents(std::size_t row, std::size_t n0, std::size_t
   return scratch;
 }
 
-void linear_layer::backward(const sequence& dy, sequence* dx) {
+void linear_layer::backward(const sequence& dy_in, sequence* dx) {
+  // for a repeated (static) input, the gradient of its one product is the sum over steps
+  sequence summed;
+  if (input_ && input_->repeated && !dy_in.repeated) {
+    summed.steps = dy_in.steps, summed.batch = dy_in.batch, summed.repeated = true;
+    summed.values = sum_steps(dy_in);
+  }
+  const sequence& dy = summed.repeated ? summed : dy_in;
   if (last_event_driven_) {
     // dWᵀ[j] += x_rj dy_r over the events (r, j), accumulated in panels of 32 columns;
     // each thread owns whole panels, so every sum runs over r in the same order whatever
@@ -264,6 +272,7 @@ void linear_layer::backward(const sequence& dy, sequence* dx) {
   if (dx) {
     dx->steps = dy.steps;
     dx->batch = dy.batch;
+    dx->repeated = dy.repeated;
     dx->values.noalias() = dy.values * weight_;
   }
 }

@@ -28,6 +28,7 @@ class alignas(64) linear_layer final : public layer, public current_source {
   std::size_t out_features() const override { return std::size_t(weight_.rows()); }
 
   void forward(const sequence& x, sequence& y, bool keep) override;
+  bool takes_repeated() const override { return true; }
   void backward(const sequence& dy, sequence* dx) override;
   std::vector<parameter_ref> parameters() override;
 

@@ -9,6 +9,8 @@ namespace norn {
 extern const loss_kind mse_loss_kind;
 extern const loss_kind huber_loss_kind;
 extern const loss_kind cross_entropy_loss_kind;
+extern const loss_kind ce_rate_loss_kind;
+extern const loss_kind mse_count_loss_kind;
 extern const loss_kind spike_count_loss_kind;
 extern const loss_kind spike_times_loss_kind;
 
@@ -17,6 +19,8 @@ std::span<const loss_kind* const> loss_kinds() {
       &mse_loss_kind,
       &huber_loss_kind,
       &cross_entropy_loss_kind,
+      &ce_rate_loss_kind,
+      &mse_count_loss_kind,
       &spike_count_loss_kind,
       &spike_times_loss_kind,
   };
