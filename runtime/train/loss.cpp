@@ -36,12 +36,22 @@ void loss::check_targets(const targets& t, std::size_t, const std::string& file)
     if (!std::isfinite(t.values[k])) fail("norn: {} holds a non-finite value at flat index {}", file, k);
 }
 
-void check_labels(const targets& t, std::size_t outputs, const std::string& file) {
+void label_loss::check_targets(const targets& t, std::size_t outputs, const std::string& file) const {
   for (std::size_t k = 0; k < t.values.size(); ++k) {
     const double v = t.values[k];
     if (v != std::floor(v) || v < 0 || v >= double(outputs))
       fail("norn: {}: label {} at index {} is not a class in [0, {})", file, v, k, outputs);
   }
+}
+
+double softmax_cross_entropy(std::span<const double> logits, std::size_t label, std::vector<double>& grad) {
+  const double top = *std::max_element(logits.begin(), logits.end());
+  double z = 0;
+  for (double l : logits) z += std::exp(l - top);
+  const double log_z = top + std::log(z);
+  grad.resize(logits.size());
+  for (std::size_t o = 0; o < logits.size(); ++o) grad[o] = std::exp(logits[o] - log_z) - (o == label ? 1.0 : 0.0);
+  return log_z - logits[label];
 }
 
 namespace {

@@ -82,6 +82,16 @@ class loss {
   virtual loss_report evaluate(const loss_input& in, const targets& t, loss_gradient& g) const = 0;
 };
 
+/// A loss against class labels: one integer target in [0, outputs) per sample.
+class label_loss : public loss {
+ public:
+  std::optional<target_layout> target_layout_for(std::size_t, std::size_t) const override {
+    return target_layout{{}, {}, true};
+  }
+  /// Refuses a label that is not a whole number in [0, outputs).
+  void check_targets(const targets& t, std::size_t outputs, const std::string& file) const override;
+};
+
 /// A kind of loss.
 struct loss_kind {
   std::string_view name;     ///< what a configuration's "type" calls it
@@ -114,8 +124,9 @@ matrix sequence_rows(const targets& t, std::size_t steps, std::size_t batch, std
 double spike_count_error(const sequence& y, const std::function<double(std::size_t b, std::size_t o)>& target,
                          sequence& dy);
 
-/// Checks that every target is a class label in [0, outputs); bad_input naming the file.
-void check_labels(const targets& t, std::size_t outputs, const std::string& file);
+/// Softmax cross entropy of `logits` against class `label`: returns its value and writes
+/// its gradient with respect to the logits into `grad`.
+double softmax_cross_entropy(std::span<const double> logits, std::size_t label, std::vector<double>& grad);
 
 /// "1,2.5,3" → {1, 2.5, 3}; bad_input naming `what` on anything that is not a finite number.
 std::vector<double> parse_number_list(std::string_view text, std::string_view what);

@@ -4,6 +4,7 @@
 #include <runtime/core/random.hpp>
 #include <runtime/io/atomic_file.hpp>
 #include <runtime/io/npy.hpp>
+#include <runtime/io/output_set.hpp>
 #include <runtime/io/plot.hpp>
 
 #include <nlohmann/json.hpp>
@@ -18,18 +19,6 @@
 
 namespace norn {
 
-namespace {
-
-std::vector<float> to_float(const npy::array& a, const std::string& file) {
-  std::vector<float> v(a.size());
-  for (std::size_t k = 0; k < a.size(); ++k) {
-    if (!std::isfinite(a.values[k])) fail("norn: {} holds a non-finite value at flat index {}", file, k);
-    v[k] = float(a.values[k]);
-  }
-  return v;
-}
-
-}  // namespace
 
 namespace {
 
@@ -90,24 +79,20 @@ evaluation evaluate(network& net, const dataset& data, const train_config& c) {
 }
 
 void write_evaluation(const evaluation& e, const std::filesystem::path& dir) {
-  auto tmp = temporary_sibling(dir);
-  std::filesystem::create_directories(tmp);
+  output_set out(dir);
   nlohmann::json summary{{"loss", e.loss}};
   if (e.accuracy >= 0) summary["accuracy"] = e.accuracy;
-  write_file_atomically(tmp / "evaluation.json", summary.dump(1) + "\n");
+  write_file_atomically(out.stage("evaluation.json"), summary.dump(1) + "\n");
   if (!e.predictions.empty()) {
     const std::vector<std::int64_t> predicted(e.predictions.begin(), e.predictions.end());
-    npy::write(tmp / "predictions.npy", predicted, std::array{predicted.size()});
+    npy::write(out.stage("predictions.npy"), predicted, std::array{predicted.size()});
     const auto m = e.confusion();
-    npy::write(tmp / "confusion.npy", m, std::array{e.classes, e.classes});
-    plot::counts(tmp / "confusion.png", m, e.classes,
+    npy::write(out.stage("confusion.npy"), m, std::array{e.classes, e.classes});
+    plot::counts(out.stage("confusion.png"), m, e.classes,
                  {fmt::format("confusion matrix: accuracy {:.2f} % of {}", 100 * e.accuracy, predicted.size()),
                   "predicted class", "true class"});
   }
-  std::filesystem::create_directories(dir);
-  for (const auto& entry : std::filesystem::directory_iterator(tmp))
-    std::filesystem::rename(entry.path(), dir / entry.path().filename());
-  std::filesystem::remove_all(tmp);
+  out.commit();
 }
 
 void save_parameters(network& net, const std::filesystem::path& dir, bool grads) {
@@ -124,11 +109,12 @@ std::size_t load_parameters(network& net, const std::filesystem::path& dir, bool
       if (all) fail("norn: {} lacks {}.npy", dir.string(), p.name);
       continue;
     }
-    const auto a = npy::read(file);
-    if (a.shape != p.shape)
+    const npy::mapped a(file);
+    if (a.shape() != p.shape)
       fail("norn: {} has shape {}; parameter {} has shape {}", file.string(), a.shape_text(), p.name, npy::shape_text(p.shape));
-    const auto v = to_float(a, file.string());
-    std::copy(v.begin(), v.end(), p.value.begin());
+    if (const auto k = a.first_non_finite(); k < a.size())
+      fail("norn: {} holds a non-finite value at flat index {}", file.string(), k);
+    a.read(0, p.value);
     ++read;
   }
   return read;
@@ -180,29 +166,25 @@ void write_checkpoint(network& net, const optimizer& opt, const std::filesystem:
 }
 
 void write_outputs(network& net, const std::filesystem::path& dir, const std::vector<epoch_metrics>& history) {
-  auto tmp = temporary_sibling(dir);
-  save_parameters(net, tmp);
+  output_set out(dir);
+  for (const auto& p : net.parameters()) out.npy(p.name + ".npy", p.value, p.shape);
   std::string csv = "epoch,loss,accuracy,seconds,test_loss,test_accuracy\n", batches = "epoch,batch,loss\n";
-  auto optional_number = [](double v, bool present) { return present ? fmt::format("{:.9g}", v) : std::string(); };
+  auto accuracy = [](double a) { return a < 0 ? std::string() : fmt::format("{:.6f}", a); };
   plot::series curve{"loss per batch", {}, {}};
   std::size_t k = 0;
   for (const auto& m : history) {
-    csv += fmt::format("{},{:.9g},{},{:.6f},{},{}\n", m.epoch, m.loss, optional_number(m.accuracy, m.accuracy >= 0),
-                       m.seconds, optional_number(m.test_loss.value_or(0), bool(m.test_loss)),
-                       optional_number(m.test_accuracy, m.test_accuracy >= 0));
+    csv += fmt::format("{},{:.9g},{},{:.6f},{},{}\n", m.epoch, m.loss, accuracy(m.accuracy), m.seconds,
+                       m.test_loss ? fmt::format("{:.9g}", *m.test_loss) : std::string(), accuracy(m.test_accuracy));
     for (std::size_t b = 0; b < m.batch_losses.size(); ++b) {
       batches += fmt::format("{},{},{:.9g}\n", m.epoch, b, m.batch_losses[b]);
       curve.x.push_back(double(k++));
       curve.y.push_back(m.batch_losses[b]);
     }
   }
-  write_file_atomically(tmp / "metrics.csv", csv);
-  write_file_atomically(tmp / "batches.csv", batches);
-  if (!curve.x.empty()) plot::lines(tmp / "loss.png", {curve}, {"training loss", "batch", "loss"});
-  std::filesystem::create_directories(dir);
-  for (const auto& entry : std::filesystem::directory_iterator(tmp))
-    std::filesystem::rename(entry.path(), dir / entry.path().filename());
-  std::filesystem::remove_all(tmp);
+  write_file_atomically(out.stage("metrics.csv"), csv);
+  write_file_atomically(out.stage("batches.csv"), batches);
+  if (!curve.x.empty()) plot::lines(out.stage("loss.png"), {curve}, {"training loss", "batch", "loss"});
+  out.commit();
 }
 
 }  // namespace

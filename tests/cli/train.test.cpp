@@ -7,7 +7,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <fstream>
 #include <random>
@@ -141,7 +143,29 @@ TEST_CASE("train: bad configurations and data exit 2 with one line naming the pr
   std::vector<float> wrong(5 * 7);
   const std::size_t ws[2] = {5, 7};
   npy::write(dir / "wrong.npy", wrong, ws);
+  std::vector<float> static_x(16 * 6, 0.5f), big(16 * 6, 2.0f), nan_x(16 * 20 * 6, 0.5f);
+  nan_x[100] = std::nanf("");
+  const std::size_t ss[2] = {16, 6}, ns[3] = {16, 20, 6};
+  npy::write(dir / "static.npy", static_x, ss);
+  npy::write(dir / "big.npy", big, ss);
+  npy::write(dir / "nan.npy", nan_x, ns);
+  const std::string net = R"("layers": [{"type": "linear", "in": 6, "out": 2}], "loss": {"type": "cross_entropy"})";
+  const std::string targets = " --targets " + (dir / "y.npy").string();
   const std::pair<std::string, std::string> cases[] = {
+      {config("s1.json", "{" + net + "}") + " --data " + (dir / "static.npy").string() + targets, "needs \"steps\""},
+      {config("s2.json", R"({"steps": 5, "encoder": {"type": "latency"}, )" + net + "}") + " --data " +
+           (dir / "big.npy").string() + targets,
+       "the latency encoder takes values in"},
+      {config("s3.json", R"({"encoder": {"type": "latency"}, )" + net + "}") + data, "encodes static samples"},
+      {config("s4.json", R"({"steps": 7, )" + net + "}") + data, "holds sequences of 20 steps"},
+      {config("s5.json", R"({"schedule": {"type": "exponential"}, )" + net + "}") + data, "unknown schedule"},
+      {config("s6.json", R"({"schedule": {"type": "step", "eta_min": 0.1}, )" + net + "}") + data, "cosine schedule"},
+      {config("s7.json", R"({"input_shape": [], )" + net + "}") + data, "input_shape"},
+      {config("s8.json", "{" + net + "}") + " --data " + (dir / "nan.npy").string() + targets, "not a finite float"},
+      {config("s9.json", "{" + net + "}") + data + " --test-data " + (dir / "x.npy").string() + " --test-targets " +
+           (dir / "wrong.npy").string(),
+       "--test-targets"},
+      {config("s10.json", "{" + net + "}") + data + " --test-targets " + (dir / "y.npy").string(), "without --test-data"},
       {config("c1.json", R"({"layers": [{"type": "lfi", "neurons": 6}]})") + data, "unknown layer type 'lfi'"},
       {config("c2.json", R"({"layers": [{"type": "linear", "in": 6, "out": 4}, {"type": "lif", "neurons": 5}, {"type": "li"}])" + good_tail) + data,
        "5 neurons, but the previous layer has 4 outputs"},
@@ -177,4 +201,51 @@ TEST_CASE("train: bad configurations and data exit 2 with one line naming the pr
     CHECK_THAT(r.err, Catch::Contains(culprit));
     CHECK_FALSE(std::filesystem::exists(dir / "out"));
   }
+}
+
+TEST_CASE("train: static samples with held-out data; eval writes predictions and the confusion matrix") {
+  const auto dir = test::scratch("train_static");
+  write_task(dir);
+  // the time mean of each sequence as a static sample [16, 6]
+  const auto seq = npy::read(dir / "x.npy");
+  std::vector<float> x(16 * 6, 0.0f);
+  for (std::size_t s = 0; s < 16; ++s)
+    for (std::size_t t = 0; t < 20; ++t)
+      for (std::size_t f = 0; f < 6; ++f) x[s * 6 + f] += float(seq.values[(s * 20 + t) * 6 + f] / 20);
+  const std::size_t xs[2] = {16, 6};
+  npy::write(dir / "static.npy", x, xs);
+  std::ofstream(dir / "static.json") << R"({"batch_size": 4, "epochs": 3, "seed": 1, "steps": 10,
+    "encoder": {"type": "direct"},
+    "layers": [{"type": "linear", "in": 6, "out": 12}, {"type": "lif"}, {"type": "linear", "out": 2}, {"type": "li"}],
+    "loss": {"type": "cross_entropy", "reduction": "max"}, "optimizer": {"type": "adam", "lr": 0.02}})";
+  const std::string files = fmt::format(" --data {0} --targets {1} ", (dir / "static.npy").string(), (dir / "y.npy").string());
+  const auto r = run_norn("train " + (dir / "static.json").string() + files + "--test-data " + (dir / "static.npy").string() +
+                          " --test-targets " + (dir / "y.npy").string() + " --out " + (dir / "out").string());
+  REQUIRE(r.code == 0);
+  CHECK_THAT(r.out, Catch::Contains("test_accuracy"));
+  std::ifstream metrics(dir / "out" / "metrics.csv");
+  std::string header, first;
+  std::getline(metrics, header);
+  std::getline(metrics, first);
+  CHECK(header == "epoch,loss,accuracy,seconds,test_loss,test_accuracy");
+  CHECK(std::count(first.begin(), first.end(), ',') == 5);
+  CHECK(first.back() != ',');  // the test accuracy is there
+  const auto e = run_norn("eval " + (dir / "static.json").string() + files + "--init " + (dir / "out").string() +
+                          " --out " + (dir / "eval").string());
+  REQUIRE(e.code == 0);
+  CHECK_THAT(e.out, Catch::Contains("accuracy"));
+  const auto predictions = npy::read(dir / "eval" / "predictions.npy");
+  CHECK(predictions.shape == std::vector<std::size_t>{16});
+  const auto confusion = npy::read(dir / "eval" / "confusion.npy");
+  REQUIRE(confusion.shape == std::vector<std::size_t>({2, 2}));
+  double total = 0;
+  for (double v : confusion.values) total += v;
+  CHECK(total == 16);
+  CHECK(std::filesystem::exists(dir / "eval" / "confusion.png"));
+  const auto missing = run_norn("eval " + (dir / "static.json").string() + files + "--init " + (dir / "nowhere").string());
+  CHECK(missing.code == 2);
+  CHECK(test::line_count(missing.err) == 1);
+  const auto yinyang = run_norn("data yinyang --out " + (dir / "yy").string());
+  CHECK(yinyang.code == 2);
+  CHECK_THAT(yinyang.err, Catch::Contains("--train"));
 }

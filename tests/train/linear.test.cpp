@@ -131,3 +131,37 @@ TEST_CASE("linear → population: the fused forward gives the bits of the unfuse
   omp_set_num_threads(2);
   CHECK(one.values == fused.values);
 }
+
+TEST_CASE("linear: a repeated (static) input gives the outputs and gradients of that input copied to every step") {
+  // the direct encoder's batches: x stored once for T steps; the layer computes its product
+  // once, and its gradients are those of the expanded sequence (dx summed over steps)
+  for (const bool spikes : {false, true}) {  // dense GEMM and event-driven paths
+    INFO("spikes " << spikes);
+    const std::size_t T = 7, B = 3, F = 40, O = 9;
+    sequence once;
+    once.reshape_repeated(T, B, F);
+    once.values.setRandom();
+    if (spikes) once.values = (once.values.array() > 0.8f).cast<float>();
+    sequence full;
+    expand_steps(once, full);
+    linear_layer a(F, O, true, 4), b(F, O, true, 4);
+    sequence ya, yb, dy(T, B, O), dxa, dxb;
+    dy.values.setRandom();
+    a.forward(once, ya, true);
+    b.forward(full, yb, true);
+    REQUIRE(ya.repeated);
+    for (std::size_t t = 0; t < T; ++t)
+      for (std::size_t k = 0; k < B; ++k)
+        for (Eigen::Index o = 0; o < Eigen::Index(O); ++o) CHECK_THAT(ya.row(t, k)(o), WithinAbs(yb.row(t, k)(o), 1e-5));
+    a.zero_grad();
+    b.zero_grad();
+    a.backward(dy, &dxa);
+    b.backward(dy, &dxb);
+    const auto pa = a.parameters(), pb = b.parameters();
+    for (std::size_t p = 0; p < pa.size(); ++p)
+      for (std::size_t k = 0; k < pa[p].grad.size(); ++k) CHECK_THAT(pa[p].grad[k], WithinAbs(pb[p].grad[k], 1e-4));
+    REQUIRE(dxa.repeated);
+    const matrix summed = sum_steps(dxb);
+    CHECK(dxa.values.isApprox(summed, 1e-5f));
+  }
+}

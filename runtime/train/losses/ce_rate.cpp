@@ -11,15 +11,9 @@ namespace norn {
 
 namespace {
 
-class ce_rate final : public loss {
+class ce_rate final : public label_loss {
  public:
   std::string_view name() const override { return "ce_rate"; }
-  std::optional<target_layout> target_layout_for(std::size_t, std::size_t) const override {
-    return target_layout{{}, {}, true};
-  }
-  void check_targets(const targets& t, std::size_t outputs, const std::string& file) const override {
-    check_labels(t, outputs, file);
-  }
   loss_report evaluate(const loss_input& in, const targets& t, loss_gradient& g) const override {
     const sequence& y = in.y;
     const std::size_t T = y.steps, B = y.batch, O = y.features();
@@ -27,22 +21,14 @@ class ce_rate final : public loss {
     loss_report r;
     r.has_accuracy = true;
     const double scale = 1.0 / double(T * B);
-    std::vector<double> counts(O);
+    std::vector<double> counts(O), logits(O), grad;
     for (std::size_t b = 0; b < B; ++b) {
       const auto label = std::size_t(t.values[b]);
       std::fill(counts.begin(), counts.end(), 0.0);
       for (std::size_t s = 0; s < T; ++s) {
-        const auto row = y.row(s, b);
-        double top = -INFINITY, z = 0;
-        for (std::size_t o = 0; o < O; ++o) top = std::max(top, double(row(Eigen::Index(o))));
-        for (std::size_t o = 0; o < O; ++o) z += std::exp(double(row(Eigen::Index(o))) - top);
-        const double log_z = top + std::log(z);
-        r.value += (log_z - double(row(Eigen::Index(label)))) * scale;
-        for (std::size_t o = 0; o < O; ++o) {
-          counts[o] += row(Eigen::Index(o));
-          g.dy.row(s, b)(Eigen::Index(o)) =
-              float((std::exp(double(row(Eigen::Index(o))) - log_z) - (o == label ? 1.0 : 0.0)) * scale);
-        }
+        for (std::size_t o = 0; o < O; ++o) logits[o] = y.row(s, b)(Eigen::Index(o)), counts[o] += logits[o];
+        r.value += softmax_cross_entropy(logits, label, grad) * scale;
+        for (std::size_t o = 0; o < O; ++o) g.dy.row(s, b)(Eigen::Index(o)) = float(grad[o] * scale);
       }
       r.predicted.push_back(std::size_t(std::max_element(counts.begin(), counts.end()) - counts.begin()));
       r.correct += r.predicted.back() == label;

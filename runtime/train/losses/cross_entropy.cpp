@@ -18,34 +18,17 @@ namespace {
 
 enum class time_reduction { max, mean, last, sum };
 
-class cross_entropy final : public loss {
+class cross_entropy final : public label_loss {
  public:
   cross_entropy(time_reduction r, bool membrane) : reduction_(r), membrane_(membrane) {}
   bool reads_membrane() const override { return membrane_; }
   std::string_view name() const override { return "cross_entropy"; }
-  std::optional<target_layout> target_layout_for(std::size_t, std::size_t) const override {
-    return target_layout{{}, {}, true};
-  }
-  void check_targets(const targets& t, std::size_t outputs, const std::string& file) const override {
-    check_labels(t, outputs, file);
-  }
   loss_report evaluate(const loss_input& in, const targets& t, loss_gradient& g) const override;
 
  private:
   time_reduction reduction_;
   bool membrane_;
 };
-
-/// Softmax cross entropy of `logits` against `label`: adds its value to r, writes dL/dlogits.
-double softmax_cross_entropy(const std::vector<double>& logits, std::size_t label, std::vector<double>& grad) {
-  const double top = *std::max_element(logits.begin(), logits.end());
-  double z = 0;
-  for (double l : logits) z += std::exp(l - top);
-  const double log_z = top + std::log(z);
-  grad.resize(logits.size());
-  for (std::size_t o = 0; o < logits.size(); ++o) grad[o] = std::exp(logits[o] - log_z) - (o == label ? 1.0 : 0.0);
-  return log_z - logits[label];
-}
 
 loss_report cross_entropy::evaluate(const loss_input& in, const targets& t, loss_gradient& g) const {
   const sequence& y = membrane_ ? *in.membrane : in.y;

@@ -12,16 +12,10 @@ namespace norn {
 
 namespace {
 
-class mse_count final : public loss {
+class mse_count final : public label_loss {
  public:
   mse_count(double correct, double incorrect) : correct_(correct), incorrect_(incorrect) {}
   std::string_view name() const override { return "mse_count"; }
-  std::optional<target_layout> target_layout_for(std::size_t, std::size_t) const override {
-    return target_layout{{}, {}, true};
-  }
-  void check_targets(const targets& t, std::size_t outputs, const std::string& file) const override {
-    check_labels(t, outputs, file);
-  }
   loss_report evaluate(const loss_input& in, const targets& t, loss_gradient& g) const override {
     const sequence& y = in.y;
     const std::size_t T = y.steps, B = y.batch, O = y.features();
