@@ -111,6 +111,7 @@ std::vector<std::vector<std::size_t>> epoch_batches(std::size_t samples, std::si
 batch make_batch(const dataset& d, const train_config& c, std::span<const std::size_t> samples, std::uint64_t noise_seed) {
   const std::size_t B = samples.size(), T = d.steps, F = d.features;
   batch b;
+  b.noise_seed = noise_seed;
   if (d.sequences) {
     b.x = sequence(T, B, F);
     for (std::size_t t = 0; t < T; ++t)

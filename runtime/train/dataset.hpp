@@ -45,6 +45,7 @@ dataset load_dataset(const std::filesystem::path& x, const std::optional<std::fi
 struct batch {
   sequence x;
   norn::targets targets;
+  std::uint64_t noise_seed = 0;  ///< the seed of its encoding and training noise (dropout)
 };
 
 /// The mini-batch of the given sample indices, encoded when the configuration says so.

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -48,6 +49,9 @@ class layer {
   /// Given dL/dy of the last kept forward: adds the parameter gradients and, if dx is not
   /// null, writes dL/dx.
   virtual void backward(const sequence& dy, sequence* dx) = 0;
+
+  /// The noise of a training batch (dropout's masks) drawn from `seed`, or none: evaluation.
+  virtual void set_noise(std::optional<std::uint64_t> /*seed*/) {}
 
   /// The trainable parameters (views into the layer).
   virtual std::vector<parameter_ref> parameters() { return {}; }

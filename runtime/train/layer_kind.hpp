@@ -48,6 +48,8 @@ struct layer_kind {
   layer_plan (*parse)(const nlohmann::json& j, const config_place& where, const layer_context& context);
   /// A configuration taking the previous layer's outputs, for help and the tests of every kind.
   std::string_view example = {};
+  /// The input shape (per step) the example is tested with.
+  std::vector<std::size_t> example_input = {4};
 };
 
 /// Every layer kind, in the order messages and help list them (layers/list.cpp).

@@ -23,6 +23,11 @@ class network {
   /// when dx is not null).
   void backward(const sequence& dy, sequence* dx = nullptr);
 
+  /// Training noise (dropout) from `seed` for the next forward, or none (evaluation).
+  void set_noise(std::optional<std::uint64_t> seed) {
+    for (auto& l : layers_) l->set_noise(seed);
+  }
+
   /// Every trainable parameter, named `<layer index>.<name>`, in layer order.
   std::vector<parameter_ref> parameters();
   void zero_grad();

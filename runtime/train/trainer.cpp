@@ -36,6 +36,7 @@ loss_report run_batch(network& net, const loss& l, const batch& b, bool keep) {
     last.record_states({membrane});
     threshold = last.neuron_parameter(*m->threshold);
   }
+  net.set_noise(keep ? std::optional<std::uint64_t>(b.noise_seed) : std::nullopt);
   const sequence& y = net.forward(b.x, keep);
   loss_input in{y, membrane.empty() ? nullptr : last.recorded(membrane), threshold};
   loss_gradient g;

@@ -8,12 +8,22 @@ namespace norn {
 extern const layer_kind linear_layer_kind;
 extern const layer_kind scale_layer_kind;
 extern const layer_kind population_layer_kind;
+extern const layer_kind conv2d_layer_kind;
+extern const layer_kind maxpool2d_layer_kind;
+extern const layer_kind avgpool2d_layer_kind;
+extern const layer_kind flatten_layer_kind;
+extern const layer_kind dropout_layer_kind;
 
 std::span<const layer_kind* const> layer_kinds() {
   static const layer_kind* const kinds[] = {
       &linear_layer_kind,
       &scale_layer_kind,
       &population_layer_kind,
+      &conv2d_layer_kind,
+      &maxpool2d_layer_kind,
+      &avgpool2d_layer_kind,
+      &flatten_layer_kind,
+      &dropout_layer_kind,
   };
   return kinds;
 }

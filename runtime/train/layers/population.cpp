@@ -2,6 +2,7 @@
 
 #include <runtime/core/errors.hpp>
 #include <runtime/core/random.hpp>
+#include <runtime/io/npy.hpp>
 #include <runtime/train/layer_kind.hpp>
 
 #include <cmath>
@@ -16,13 +17,14 @@ population_layer_base::population_layer_base(const population_options& o)
   for (const auto& [name, value] : o.set) pop_->set_parameter(name, value);
   for (const auto& [name, value] : o.initial) pop_->set_initial(name, value);
   const auto& info = pop_->info();
-  for (const auto& [name, shared] : o.train) {
+  for (const auto& [name, groups] : o.train) {
     const auto q = info.parameter_index(name);
     if (!q) fail("norn: model '{}' has no parameter '{}' (parameters: {})", info.name, name, info.parameter_names());
-    trained e{*q, shared, {}, {}, {}};
-    const auto current = pop_->parameter(*q);
-    if (shared) e.value.assign(1, current[0]);
-    else e.value = current;
+    if (groups == 0 || o.neurons % groups)
+      fail("norn: parameter '{}' of {} neurons cannot be trained in {} groups", name, o.neurons, groups);
+    trained e{*q, {}, {}, {}};
+    const auto current = pop_->parameter(*q);  // set for every neuron alike: group g starts from its first
+    for (std::size_t g = 0; g < groups; ++g) e.value.push_back(current[g * (o.neurons / groups)]);
     e.grad.assign(e.value.size(), 0.0f);
     trained_.push_back(std::move(e));
   }
@@ -41,8 +43,15 @@ std::vector<parameter_ref> population_layer_base::parameters() {
 
 std::vector<float> population_layer_base::neuron_parameter(std::size_t q) const {
   for (const auto& e : trained_)
-    if (e.index == q) return e.shared ? std::vector<float>(pop_->neurons(), e.value[0]) : e.value;
+    if (e.index == q) return e.per_neuron(pop_->neurons());
   return pop_->parameter(q);
+}
+
+std::vector<float> population_layer_base::trained::per_neuron(std::size_t neurons) const {
+  std::vector<float> v(neurons);
+  const std::size_t block = neurons / value.size();
+  for (std::size_t n = 0; n < neurons; ++n) v[n] = value[n / block];
+  return v;
 }
 
 namespace {
@@ -71,8 +80,10 @@ void population_layer_base::prepare(std::size_t steps, std::size_t batch, std::s
   if (pop_->batch() != batch) pop_->resize_batch(batch);
   pop_->reset();
   for (const auto& e : trained_) {
-    if (e.shared) pop_->set_parameter(pop_->info().parameters[e.index].name, double(e.value[0]));
-    else pop_->set_parameter(pop_->info().parameters[e.index].name, std::span<const float>(e.value));
+    const auto& name = pop_->info().parameters[e.index].name;
+    if (e.value.size() == 1) pop_->set_parameter(name, double(e.value[0]));
+    else if (e.value.size() == pop_->neurons()) pop_->set_parameter(name, std::span<const float>(e.value));
+    else pop_->set_parameter(name, std::span<const float>(e.per_neuron(pop_->neurons())));
   }
   for (std::size_t s = 0; s < recording_.size(); ++s)
     if (recording_[s]) recorded_[s].reshape(steps, batch, pop_->neurons());
@@ -97,12 +108,11 @@ void population_layer_base::attach_gradients(gradient_io<float>& io) {
 
 void population_layer_base::accumulate_gradients() {
   for (auto& e : trained_) {
-    if (e.shared) {
+    const std::size_t block = e.scratch.size() / e.grad.size();
+    for (std::size_t g = 0; g < e.grad.size(); ++g) {
       double sum = 0;
-      for (float g : e.scratch) sum += g;
-      e.grad[0] += float(sum);
-    } else {
-      for (std::size_t n = 0; n < e.grad.size(); ++n) e.grad[n] += e.scratch[n];
+      for (std::size_t n = g * block; n < (g + 1) * block; ++n) sum += e.scratch[n];
+      e.grad[g] += float(sum);
     }
   }
 }
@@ -239,26 +249,34 @@ std::vector<std::pair<std::string, double>> values_of(const config_object& c, st
   return out;
 }
 
-std::vector<std::pair<std::string, bool>> trained_of(const config_object& c, const model_info& info) {
-  std::vector<std::pair<std::string, bool>> out;
+std::vector<std::pair<std::string, std::size_t>> trained_of(const config_object& c, const model_info& info,
+                                                            const std::vector<std::size_t>& shape, std::size_t neurons) {
+  std::vector<std::pair<std::string, std::size_t>> out;
   if (!c.has("train")) return out;
   const auto& t = c.json("train");
   const auto where = c.place("train");
-  auto add = [&](const std::string& name, bool shared, const config_place& at) {
+  auto add = [&](const std::string& name, std::size_t groups, const config_place& at) {
     if (!info.parameter_index(name))
       at.error("model '{}' has no parameter '{}' (parameters: {})", info.name, name, info.parameter_names());
-    out.emplace_back(name, shared);
+    out.emplace_back(name, groups);
   };
   if (t.is_array()) {
-    for (std::size_t k = 0; k < t.size(); ++k) add(read_text(t[k], where.at(k)), false, where.at(k));
+    for (std::size_t k = 0; k < t.size(); ++k) add(read_text(t[k], where.at(k)), neurons, where.at(k));
   } else if (t.is_object()) {
     for (const auto& [name, mode] : t.items()) {
       const auto m = read_text(mode, where.at(name));
-      if (m != "neuron" && m != "shared") where.at(name).error("expected \"neuron\" or \"shared\", got \"{}\"", m);
-      add(name, m == "shared", where.at(name));
+      if (m == "neuron") add(name, neurons, where.at(name));
+      else if (m == "shared") add(name, 1, where.at(name));
+      else if (m == "channel") {
+        if (shape.size() < 2)
+          where.at(name).error("\"channel\" needs an input of channels ([C, H, W] or [C, W]); this one is {}", npy::shape_text(shape));
+        add(name, shape[0], where.at(name));
+      } else {
+        where.at(name).error("expected \"neuron\", \"channel\" or \"shared\", got \"{}\"", m);
+      }
     }
   } else {
-    where.error("expected a list of parameter names or an object name → \"neuron\"/\"shared\"");
+    where.error("expected a list of parameter names or an object name → \"neuron\"/\"channel\"/\"shared\"");
   }
   return out;
 }
@@ -267,7 +285,8 @@ std::vector<std::pair<std::string, bool>> trained_of(const config_object& c, con
 
 extern const layer_kind population_layer_kind{
     .name = "population",
-    .summary = "a population of a model, by the model's name: \"neurons\", \"params\", \"initial\", \"train\", "
+    .summary = "a population of a model, by the model's name, shaped as its input: \"neurons\", \"params\", \"initial\", "
+               "\"train\" (names, or name → \"neuron\"/\"channel\"/\"shared\"), "
                "\"surrogate\", \"alpha\", \"detach_reset\", \"checkpoint_every\", \"recurrent\" (with \"autapses\", "
                "\"recurrent_std\")",
     .types =
@@ -285,9 +304,11 @@ extern const layer_kind population_layer_kind{
       const auto& info = o.model->info;
       o.dt = context.dt;
       o.neurons = input_features(c, context, "neurons");
+      // a population keeps the shape of its input (a [C, H, W] map stays one)
+      const std::vector<std::size_t> shape = context.in_shape.empty() ? std::vector<std::size_t>{o.neurons} : context.in_shape;
       o.set = values_of(c, "params", info, false);
       o.initial = values_of(c, "initial", info, true);
-      o.train = trained_of(c, info);
+      o.train = trained_of(c, info, shape, o.neurons);
       o.gradient.surrogate = c.text("surrogate", "");
       if (c.has("surrogate") && !info.surrogate_index(o.gradient.surrogate))
         c.place("surrogate").error("unknown surrogate '{}' for model '{}' (surrogates: {})", o.gradient.surrogate,
@@ -301,7 +322,7 @@ extern const layer_kind population_layer_kind{
       o.checkpoint_every = c.count("checkpoint_every", 1);
       if (!o.recurrent && (c.has("autapses") || c.has("recurrent_std")))
         c.error("\"autapses\" and \"recurrent_std\" need \"recurrent\": true");
-      return layer_plan{info.name, {o.neurons}, {o.neurons}, [o](std::uint64_t seed) {
+      return layer_plan{info.name, shape, shape, [o](std::uint64_t seed) {
                           auto with_seed = o;
                           with_seed.seed = seed;
                           return make_population_layer(with_seed);

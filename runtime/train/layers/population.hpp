@@ -5,7 +5,7 @@
 /// alone when its input is computed per tile, from a feeding layer's events); a recurrent
 /// one adds W_rec z_{t−1} to each step's input, as Norse's recurrent cells,
 /// stepping in time with the recurrent product only. Chosen parameters are trained, per
-/// neuron ([N]) or shared by the population ([1]). Both keep the state every
+/// neuron ([N]), per channel of a [C, H, W] input ([C]) or shared by the population ([1]). Both keep the state every
 /// `checkpoint_every` steps for the backward and recompute the rest.
 
 #include <runtime/core/dynamic_population.hpp>
@@ -28,7 +28,9 @@ struct population_options {
   std::size_t neurons = 0;
   double dt = 0.001;
   std::vector<std::pair<std::string, double>> set;      ///< parameter values (for every neuron)
-  std::vector<std::pair<std::string, bool>> train;      ///< trained parameters; true: shared
+  /// Trained parameters, each with how many values it has: 1 (shared by the population),
+  /// one per channel (for a [C, H, W] input: neurons in C blocks of H·W), or one per neuron.
+  std::vector<std::pair<std::string, std::size_t>> train;
   std::vector<std::pair<std::string, double>> initial;  ///< initial state values
   spike_gradient gradient;
   std::size_t checkpoint_every = 1;  ///< keep the state every K steps only (recompute in backward)
@@ -72,10 +74,12 @@ class population_layer_base : public layer {
   /// Attaches the recorded states' gradients to io.
   void attach_state_gradients(gradient_io<float>& io) const;
 
+  /// A trained parameter: `value` holds its groups (1, C or N values; neuron n takes
+  /// value[n·groups / N]).
   struct trained {
     std::size_t index;
-    bool shared;
     std::vector<float> value, grad, scratch;
+    std::vector<float> per_neuron(std::size_t neurons) const;
   };
 
   population_options options_;
