@@ -35,6 +35,27 @@ class maxpool2d_layer final : public layer {
       const float* xr = x.values.data() + r * in_.size();
       float* yr = y.values.data() + r * out_.size();
       std::uint32_t* win = winner_.data() + r * out_.size();
+      if (w_.ph == 0 && w_.pw == 0) {
+        // every window inside the map: no bounds to check (sizes in locals: the stores below
+        // could alias the members otherwise)
+        const std::size_t C = out_.channels, Ho = out_.height, Wo = out_.width, Hi = in_.height, Wi = in_.width;
+        const std::size_t kh = w_.kh, kw = w_.kw, sh = w_.sh, sw = w_.sw;
+        for (std::size_t c = 0, k = 0; c < C; ++c)
+          for (std::size_t oh = 0; oh < Ho; ++oh)
+            for (std::size_t ow = 0; ow < Wo; ++ow, ++k) {
+              std::size_t at = (c * Hi + oh * sh) * Wi + ow * sw;
+              float best = xr[at];
+              const std::size_t first = at;
+              for (std::size_t ki = 0; ki < kh; ++ki)
+                for (std::size_t kj = 0; kj < kw; ++kj) {
+                  const std::size_t i = first + ki * Wi + kj;
+                  if (xr[i] > best) best = xr[i], at = i;
+                }
+              yr[k] = best;
+              win[k] = std::uint32_t(at);
+            }
+        continue;
+      }
       for (std::size_t c = 0, k = 0; c < out_.channels; ++c)
         for (std::size_t oh = 0; oh < out_.height; ++oh)
           for (std::size_t ow = 0; ow < out_.width; ++ow, ++k) {
