@@ -4,6 +4,8 @@
 #include <runtime/core/random.hpp>
 #include <runtime/core/errors.hpp>
 #include <runtime/train/trainer.hpp>
+#include <runtime/train/dataset.hpp>
+#include <runtime/core/registry.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -200,6 +202,50 @@ result odd_firing(int repeat) {
 }
 
 namespace {
+std::size_t status_bytes(const char* field);
+void reset_peak();
+}  // namespace
+
+result mnist_epoch(const std::string& name, const std::filesystem::path& examples, int repeat) {
+  result r{"mnist-" + name, ""};
+  const auto file = examples / "mnist" / (name + ".json");
+  if (!std::filesystem::exists(file)) {
+    r.note = fmt::format("skipped: {} not found (run from the repository or give --examples DIR)", file.string());
+    return r;
+  }
+  train_config c = load_config(file, builtin_models());
+  for (const auto& path : {c.data, c.targets, c.test_data, c.test_targets})
+    if (!path || !std::filesystem::exists(*path)) {
+      r.note = fmt::format("skipped: {} not found (run scripts/get-data.sh mnist)", path ? path->string() : "data");
+      return r;
+    }
+  c.epochs = std::size_t(repeat);
+  r.shape = fmt::format("one epoch of examples/mnist/{}.json: {} layers, batch {}, {} steps", name, c.layers.size(),
+                        c.batch_size, c.steps.value_or(0));
+  ::malloc_trim(0);
+  const std::size_t base = status_bytes("VmRSS:");
+  reset_peak();
+  const dataset train_set = load_dataset(*c.data, c.targets, c);
+  const dataset test_set = load_dataset(*c.test_data, c.test_targets, c, "--test-data");
+  network net = build_network(c);
+  optimizer opt(c.optimizer);
+  run_options o;
+  o.progress = false;
+  const auto history = train(net, opt, train_set, c, o, &test_set);
+  const double peak = double(status_bytes("VmHWM:") - base);
+  for (const auto& m : history) r.seconds.push_back(m.seconds);
+  r.neuron_steps = 0;
+  for (const auto& l : c.layers)
+    if (l.type != "linear" && l.type != "conv2d" && l.type != "maxpool2d" && l.type != "avgpool2d" && l.type != "flatten" &&
+        l.type != "dropout" && l.type != "scale")
+      r.neuron_steps += double(l.out_features());
+  r.neuron_steps *= double(train_set.samples) * double(c.steps.value_or(train_set.steps)) * 2;  // forward and backward
+  r.note = fmt::format("{} training samples; peak memory {:.0f} MB; test accuracy after epoch 1: {:.2f} %",
+                       train_set.samples, peak / 1e6, 100 * history.front().test_accuracy);
+  return r;
+}
+
+namespace {
 
 /// This process's resident set now, and its peak since the last reset_peak(), in bytes.
 std::size_t status_bytes(const char* field) {
@@ -241,14 +287,24 @@ std::string table(const std::vector<result>& results, const peaks& p) {
   s += fmt::format("{:<22} {:>11} {:>16} {:>10} {:>8} {:>10} {:>8}\n", "workload", "best", "neuron-steps/s", "GFLOP/s", "of peak",
                    "GB/s", "of peak");
   for (const auto& r : results) {
+    if (r.skipped()) {
+      s += fmt::format("{:<22} {}\n", r.name, r.note);
+      continue;
+    }
     const double t = r.best();
     const std::string name = r.size ? fmt::format("{} N={}", r.name, r.size) : r.name;
+    if (r.flops == 0) {  // not counted (whole training epochs)
+      s += fmt::format("{:<22} {:>9.2f}ms {:>16.3g} {:>10} {:>8} {:>10} {:>8}\n", name, t * 1e3, r.neuron_steps / t, "-", "-",
+                       "-", "-");
+      continue;
+    }
     s += fmt::format("{:<22} {:>9.2f}ms {:>16.3g} {:>10.2f} {:>7.1f}% {:>10.2f} {:>7.1f}%\n", name, t * 1e3,
                      r.neuron_steps / t, r.flops / t / 1e9, 100 * r.flops / t / 1e9 / p.sgemm_gflops, r.bytes / t / 1e9,
                      100 * r.bytes / t / 1e9 / p.copy_gbs);
   }
   s += "\n";
-  for (const auto& r : results) s += fmt::format("  {}: {}{}\n", r.name, r.shape, r.note.empty() ? "" : " (" + r.note + ")");
+  for (const auto& r : results)
+    if (!r.skipped()) s += fmt::format("  {}: {}{}\n", r.name, r.shape, r.note.empty() ? "" : " (" + r.note + ")");
   s += "  GFLOP/s count the dense-equivalent GEMM work; event-driven layers do less arithmetic than that.\n";
   return s;
 }
@@ -261,7 +317,8 @@ std::string json(const std::vector<result>& results, const peaks& p, const std::
                           {"gbs", r.bytes / r.best() / 1e9}, {"note", r.note}};
   };
   nlohmann::json j{{"peaks", {{"sgemm_gflops", p.sgemm_gflops}, {"copy_gbs", p.copy_gbs}}}, {"results", nlohmann::json::array()}};
-  for (const auto& r : results) j["results"].push_back(entry(r));
+  for (const auto& r : results)
+    j["results"].push_back(r.skipped() ? nlohmann::json{{"name", r.name}, {"skipped", r.note}} : entry(r));
   for (const auto& m : memory)
     j["memory"].push_back({{"steps", m.steps}, {"checkpoint_every", m.interval}, {"peak_bytes", m.peak_bytes},
                            {"floor_bytes", m.parameter_bytes + m.activation_bytes}, {"seconds", m.seconds}});

@@ -4,6 +4,7 @@
 /// comes with the ceiling it is measured against.
 
 #include <cstddef>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@ struct result {
   std::size_t steps = 0;     ///< lif-layer: T
   double events = 0;         ///< lif-layer: input spikes per run
   double density = 0;        ///< lif-layer: input spikes per input and step
+  bool skipped() const { return seconds.empty(); }
 
   double best() const;
 };
@@ -46,6 +48,12 @@ result train_step(int repeat);
 /// One epoch of reference tutorial 001: 100 → 200 lif → 100 lif, 20 samples × 32 steps,
 /// mse, Adam.
 result odd_firing(int repeat);
+
+/// Epochs of an MNIST example, `examples`/mnist/<name>.json with its own data paths: the
+/// best of `repeat` training epochs (held-out evaluation not included) and the run's peak
+/// memory in the note. When the configuration or the data is absent, no seconds and the
+/// reason in the note.
+result mnist_epoch(const std::string& name, const std::filesystem::path& examples, int repeat);
 
 /// Peak memory of one training step of the train-step network over 1,000 steps.
 struct memory_result {

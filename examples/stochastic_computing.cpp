@@ -99,7 +99,8 @@ int main(int argc, char** argv) try {
   sequence last_rho, last_v;
   for (std::size_t e = 0; e < epochs; ++e) {
     net.zero_grad();
-    const sequence& z = net.forward(noise(seed * 7919 + e), true);
+    const sequence input = noise(seed * 7919 + e);  // kept alive: backward reads it
+    const sequence& z = net.forward(input, true);
     const sequence& rho = *net.at(1).recorded("rho");
     sequence dr;
     const double kl = three_point_kl(refractory(rho), units, target, dr);

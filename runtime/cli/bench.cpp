@@ -17,8 +17,10 @@ void bench_command(const bench_options& o, const std::string& self) {
   std::vector<std::string> workloads = o.workloads;
   if (workloads.empty()) workloads = {"simulate", "lif-layer", "train-step", "odd-firing"};
   for (const auto& w : workloads)
-    if (w != "simulate" && w != "lif-layer" && w != "train-step" && w != "odd-firing" && w != "memory" && w != "scaling")
-      fail("norn: unknown workload '{}' (workloads: simulate, lif-layer, train-step, odd-firing, memory, scaling)", w);
+    if (w != "simulate" && w != "lif-layer" && w != "train-step" && w != "odd-firing" && w != "memory" && w != "scaling" &&
+        w != "mnist-fc" && w != "mnist-csnn")
+      fail("norn: unknown workload '{}' (workloads: simulate, lif-layer, train-step, odd-firing, memory, scaling, mnist-fc, "
+           "mnist-csnn)", w);
   std::vector<std::size_t> sizes = o.features;
   if (sizes.empty()) sizes = {250, 1000, 2000};
   for (auto n : sizes)
@@ -45,6 +47,8 @@ void bench_command(const bench_options& o, const std::string& self) {
       for (auto n : sizes) results.push_back(bench::lif_layer(n, o.repeat));
     if (w == "train-step") results.push_back(bench::train_step(o.repeat));
     if (w == "odd-firing") results.push_back(bench::odd_firing(o.repeat));
+    if (w == "mnist-fc") results.push_back(bench::mnist_epoch("fc", o.examples, o.repeat));
+    if (w == "mnist-csnn") results.push_back(bench::mnist_epoch("csnn", o.examples, o.repeat));
   }
   if (o.json) {
     fmt::print("{}\n", bench::json(results, p, memory, scaling));

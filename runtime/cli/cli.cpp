@@ -129,10 +129,13 @@ action add_data(CLI::App& app) {
 action add_bench(CLI::App& app, const std::string& self) {
   auto o = std::make_shared<bench_options>();
   auto* cmd = app.add_subcommand("bench", "Measure the reference workloads against this machine's peaks");
-  cmd->add_option("workloads", o->workloads, "simulate, lif-layer, train-step, odd-firing (default: these four), memory, scaling");
+  cmd->add_option("workloads", o->workloads,
+                  "simulate, lif-layer, train-step, odd-firing (default: these four), memory, scaling, mnist-fc, mnist-csnn "
+                  "(one epoch each repetition; need scripts/get-data.sh mnist)");
   cmd->add_option("--features", o->features, "Sizes N of lif-layer (default: 250,1000,2000)")->delimiter(',');
   cmd->add_option("--repeat", o->repeat, "Repetitions; the best is reported")->capture_default_str();
   cmd->add_flag("--json", o->json, "Print JSON instead of a table");
+  cmd->add_option("--examples", o->examples, "The examples directory, for mnist-fc and mnist-csnn")->capture_default_str();
   return [o, cmd, self] {
     if (cmd->parsed()) bench_command(*o, self);
   };

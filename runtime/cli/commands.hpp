@@ -5,6 +5,7 @@
 #include <runtime/core/registry.hpp>
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -81,6 +82,7 @@ struct bench_options {
   std::vector<std::size_t> features;    ///< lif-layer sizes (default: 250, 1000, 2000)
   int repeat = 5;
   bool json = false;
+  std::filesystem::path examples = "examples";  ///< where mnist-fc and mnist-csnn find their configurations
 };
 
 /// Runs `norn bench`; `self` is the path of this executable.

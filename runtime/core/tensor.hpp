@@ -6,6 +6,7 @@
 
 #include <Eigen/Core>
 
+#include <algorithm>
 #include <cstddef>
 #include <span>
 
@@ -57,15 +58,27 @@ struct sequence {
 /// x with every step stored: a repeated x copied to each step, else x itself.
 inline void expand_steps(const sequence& x, sequence& out) {
   out.reshape(x.steps, x.batch, x.features());
-  for (std::size_t t = 0; t < x.steps; ++t)
-    out.values.middleRows(Eigen::Index(t * x.batch), Eigen::Index(x.batch)) = x.values.topRows(Eigen::Index(x.batch));
+  const std::size_t block = x.batch * x.features();
+#pragma omp parallel for schedule(static)
+  for (std::size_t t = 0; t < x.steps; ++t) std::copy_n(x.values.data(), block, out.values.data() + t * block);
 }
 
 /// The sum over steps of x, [B, F] (x itself when repeated).
 inline matrix sum_steps(const sequence& x) {
   if (x.repeated) return x.values;
   matrix s = matrix::Zero(Eigen::Index(x.batch), x.values.cols());
-  for (std::size_t t = 0; t < x.steps; ++t) s += x.values.middleRows(Eigen::Index(t * x.batch), Eigen::Index(x.batch));
+  const std::size_t block = x.batch * x.features(), steps = x.steps;
+  const float* v = x.values.data();
+  float* out = s.data();
+  // each thread sums its own stretch of the block over every step, in step order
+  constexpr std::size_t stretch = 1024;
+#pragma omp parallel for schedule(static)
+  for (std::size_t k0 = 0; k0 < block; k0 += stretch) {
+    const std::size_t k1 = std::min(block, k0 + stretch);
+    std::copy(v + k0, v + k1, out + k0);
+    for (std::size_t t = 1; t < steps; ++t)
+      for (std::size_t k = k0; k < k1; ++k) out[k] += v[t * block + k];
+  }
   return s;
 }
 
