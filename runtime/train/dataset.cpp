@@ -54,6 +54,12 @@ dataset load_dataset(const std::filesystem::path& xf, const std::optional<std::f
          role, file, x->shape_text(), in, in, in,
          c.input_shape.empty() ? "" : fmt::format(" (\"input_shape\" {})", npy::shape_text(c.input_shape)));
   }
+  // a sample stored as a map must be the map the configuration declares ([S, 8, 8, 1] is
+  // not [1, 8, 8], though it holds as many values); a flat one is read in the declared order
+  const auto sample = std::span(shape).subspan(d.sequences ? 2 : 1);
+  if (sample.size() > 1 && !c.input_shape.empty() && !std::ranges::equal(sample, c.input_shape))
+    fail("norn: {} {} holds samples of shape {}, but the configuration's \"input_shape\" is {}", role, file,
+         npy::shape_text(sample), npy::shape_text(c.input_shape));
   d.features = in;
   if (d.samples == 0 || d.steps == 0) fail("norn: {} {} is empty ({})", role, file, x->shape_text());
   if (const auto k = x->first_non_finite(); k < x->size())

@@ -249,3 +249,67 @@ TEST_CASE("train: static samples with held-out data; eval writes predictions and
   CHECK(yinyang.code == 2);
   CHECK_THAT(yinyang.err, Catch::Contains("--train"));
 }
+
+TEST_CASE("train: a convolutional network on [samples, 1, H, W] maps, its eval, and a map of the wrong shape") {
+  const auto dir = test::scratch("train_conv");
+  // 6 × 6 images: class 0 bright in the top half, class 1 in the bottom half
+  std::mt19937 gen(2);
+  std::uniform_real_distribution<float> u(0, 1);
+  const std::size_t S = 24;
+  std::vector<float> x(S * 36), y(S);
+  for (std::size_t s = 0; s < S; ++s) {
+    y[s] = float(s % 2);
+    for (std::size_t k = 0; k < 36; ++k) x[s * 36 + k] = ((k < 18) == (s % 2 == 0) ? 0.6f : 0.0f) + 0.4f * u(gen);
+  }
+  const std::size_t maps[4] = {S, 1, 6, 6}, turned[4] = {S, 6, 6, 1}, labels[1] = {S};
+  npy::write(dir / "x.npy", x, maps);
+  npy::write(dir / "x_turned.npy", x, turned);
+  npy::write(dir / "y.npy", y, labels);
+  std::ofstream(dir / "conv.json") << R"({"batch_size": 8, "epochs": 8, "seed": 1, "steps": 8, "input_shape": [1, 6, 6],
+    "encoder": {"type": "direct"},
+    "layers": [{"type": "conv2d", "out_channels": 4, "kernel": 3, "padding": 1}, {"type": "maxpool2d", "kernel": 2},
+               {"type": "leaky", "params": {"beta": 0.5}, "train": {"beta": "channel"}}, {"type": "dropout", "p": 0.1},
+               {"type": "flatten"}, {"type": "linear", "out": 2}, {"type": "leaky", "params": {"beta": 0.5}}],
+    "loss": {"type": "ce_rate"}, "optimizer": {"type": "adam", "lr": 0.02}})";
+  const std::string files = fmt::format(" --data {0} --targets {1} ", (dir / "x.npy").string(), (dir / "y.npy").string());
+  const auto r = run_norn("train " + (dir / "conv.json").string() + files + "--quiet --out " + (dir / "out").string());
+  REQUIRE(r.code == 0);
+  CHECK(npy::read(dir / "out" / "0.weight.npy").shape == std::vector<std::size_t>({4, 1, 3, 3}));
+  CHECK(npy::read(dir / "out" / "2.beta.npy").shape == std::vector<std::size_t>{4});  // one per channel
+  CHECK(npy::read(dir / "out" / "5.weight.npy").shape == std::vector<std::size_t>({2, 36}));
+  const auto e = run_norn("eval " + (dir / "conv.json").string() + files + "--init " + (dir / "out").string() + " --out " +
+                          (dir / "eval").string());
+  REQUIRE(e.code == 0);
+  const auto summary = nlohmann::json::parse(test::slurp(dir / "eval" / "evaluation.json"));
+  CHECK(summary.at("accuracy").get<double>() >= 0.9);  // an easy task: dropout is off in evaluation
+  const auto bad = run_norn("train " + (dir / "conv.json").string() + " --data " + (dir / "x_turned.npy").string() +
+                            " --targets " + (dir / "y.npy").string() + " --quiet --out " + (dir / "bad").string());
+  CHECK(bad.code == 2);
+  CHECK(test::line_count(bad.err) == 1);
+  CHECK_THAT(bad.err, Catch::Contains("holds samples of shape [6, 6, 1], but the configuration's \"input_shape\" is [1, 6, 6]"));
+  CHECK_FALSE(std::filesystem::exists(dir / "bad"));
+}
+
+TEST_CASE("train: the MNIST examples read scripts/get-data.sh's files and compute their first gradients") {
+  const std::filesystem::path data = std::filesystem::path(NORN_SOURCE_DIR) / "data" / "mnist";
+  if (!std::filesystem::exists(data / "x_train.npy")) {
+    WARN("skipped: no MNIST in " << data.string() << " (run scripts/get-data.sh mnist)");
+    return;
+  }
+  const auto x = npy::mapped(data / "x_train.npy"), t = npy::mapped(data / "x_test.npy");
+  CHECK(x.shape() == std::vector<std::size_t>({8004, 784}));
+  CHECK(t.shape() == std::vector<std::size_t>({1996, 784}));
+  const auto dir = test::scratch("train_mnist");
+  for (const char* name : {"fc", "csnn"}) {
+    INFO(name);
+    const auto config = std::filesystem::path(NORN_EXAMPLES_DIR) / "mnist" / (std::string(name) + ".json");
+    const auto r = run_norn(fmt::format("train {} --epochs 0 --dump-gradients {} --quiet", config.string(),
+                                        (dir / name).string()));
+    REQUIRE(r.code == 0);
+    const auto g = npy::read(dir / name / "0.weight.npy");
+    double norm = 0;
+    for (double v : g.values) norm += v * v;
+    CHECK(norm > 0);
+    CHECK(std::isfinite(norm));
+  }
+}
