@@ -55,6 +55,12 @@ struct sequence {
   auto row(std::size_t t, std::size_t b) const { return values.row(Eigen::Index(repeated ? b : t * batch + b)); }
 };
 
+/// y shaped as x with `features` per row: B rows when x is repeated, T·B otherwise.
+inline void reshape_like(const sequence& x, sequence& y, std::size_t features) {
+  if (x.repeated) y.reshape_repeated(x.steps, x.batch, features);
+  else y.reshape(x.steps, x.batch, features);
+}
+
 /// x with every step stored: a repeated x copied to each step, else x itself.
 inline void expand_steps(const sequence& x, sequence& out) {
   out.reshape(x.steps, x.batch, x.features());
@@ -80,6 +86,15 @@ inline matrix sum_steps(const sequence& x) {
       for (std::size_t k = k0; k < k1; ++k) out[k] += v[t * block + k];
   }
   return s;
+}
+
+/// The gradient a layer applies to its input's rows: dy itself, or, when the input was
+/// repeated (static) and dy is not, its sum over steps (kept in `storage`), repeated.
+inline const sequence& gradient_for_input(bool input_repeated, const sequence& dy, sequence& storage) {
+  if (!input_repeated || dy.repeated) return dy;
+  storage.steps = dy.steps, storage.batch = dy.batch, storage.repeated = true;
+  storage.values = sum_steps(dy);
+  return storage;
 }
 
 }  // namespace norn

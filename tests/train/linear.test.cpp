@@ -99,8 +99,8 @@ TEST_CASE("linear: event-driven products agree with the dense GEMM, forward and 
   }
 }
 
-TEST_CASE("linear: dense inputs take the GEMM; non-binary sparse inputs the weighted events") {
-  linear_layer l(40, 20, false, 2);
+TEST_CASE("linear: dense inputs take the GEMM; non-binary sparse inputs the weighted events; narrow layers the GEMM") {
+  linear_layer l(40, 48, false, 2);
   sequence dense_x(4, 3, 40), y;
   dense_x.values.setRandom();
   l.forward(dense_x, y, false);
@@ -111,6 +111,10 @@ TEST_CASE("linear: dense inputs take the GEMM; non-binary sparse inputs the weig
   CHECK(l.last_forward_event_driven());
   const float expect = weighted.values.row(5).dot(l.weight().row(9));
   CHECK_THAT(y.values(5, 9), WithinAbs(expect, 1e-5));
+  linear_layer readout(40, 10, false, 2);  // ≤ 32 outputs: too few to pay for finding events
+  readout.forward(weighted, y, false);
+  CHECK_FALSE(readout.last_forward_event_driven());
+  CHECK_THAT(y.values(5, 9), WithinAbs(weighted.values.row(5).dot(readout.weight().row(9)), 1e-5));
 }
 
 TEST_CASE("linear → population: the fused forward gives the bits of the unfused one, for any thread count") {

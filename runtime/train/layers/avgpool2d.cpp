@@ -18,11 +18,8 @@ class avgpool2d_layer final : public layer {
   bool takes_repeated() const override { return true; }
 
   void forward(const sequence& x, sequence& y, bool keep) override {
-    if (x.features() != in_features())
-      fail("norn: avgpool2d layer expects {} input features ({}), got {}", in_features(), npy::shape_text(in_.dims()),
-           x.features());
-    if (x.repeated) y.reshape_repeated(x.steps, x.batch, out_features());
-    else y.reshape(x.steps, x.batch, out_features());
+    check_map_input("avgpool2d", x, in_);
+    reshape_like(x, y, out_features());
     const std::size_t rows = std::size_t(x.values.rows());
 #pragma omp parallel for schedule(static)
     for (std::size_t r = 0; r < rows; ++r) {
@@ -40,13 +37,8 @@ class avgpool2d_layer final : public layer {
     if (!dx) return;
     // linear and the same at every step: a repeated input's gradient is that of the sum over steps
     sequence summed;
-    if (input_repeated_ && !dy_in.repeated) {
-      summed.steps = dy_in.steps, summed.batch = dy_in.batch, summed.repeated = true;
-      summed.values = sum_steps(dy_in);
-    }
-    const sequence& dy = summed.repeated ? summed : dy_in;
-    if (dy.repeated) dx->reshape_repeated(dy.steps, dy.batch, in_features());
-    else dx->reshape(dy.steps, dy.batch, in_features());
+    const sequence& dy = gradient_for_input(input_repeated_, dy_in, summed);
+    reshape_like(dy, *dx, in_features());
     dx->values.setZero();
     const std::size_t rows = std::size_t(dy.values.rows());
     const float scale = 1.0f / float(w_.kh * w_.kw);

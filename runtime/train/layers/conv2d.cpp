@@ -92,12 +92,9 @@ class conv2d_layer final : public layer {
   bool takes_repeated() const override { return true; }
 
   void forward(const sequence& x, sequence& y, bool keep) override {
-    if (x.features() != in_features())
-      fail("norn: conv2d layer expects {} input features ({}), got {}", in_features(), npy::shape_text(in_.dims()),
-           x.features());
+    check_map_input("conv2d", x, in_);
     const std::size_t rows = std::size_t(x.values.rows());
-    if (x.repeated) y.reshape_repeated(x.steps, x.batch, out_features());
-    else y.reshape(x.steps, x.batch, out_features());
+    reshape_like(x, y, out_features());
     last_event_driven_ = events_fit_ && density(x.values) <= conv_event_density;
     if (last_event_driven_) forward_events(x.values, y.values, rows);
     else forward_dense(x.values, y.values, rows);
@@ -107,16 +104,11 @@ class conv2d_layer final : public layer {
   void backward(const sequence& dy_in, sequence* dx) override {
     // for a repeated (static) input, the gradient of its one convolution is the sum over steps
     sequence summed;
-    if (input_->repeated && !dy_in.repeated) {
-      summed.steps = dy_in.steps, summed.batch = dy_in.batch, summed.repeated = true;
-      summed.values = sum_steps(dy_in);
-    }
-    const sequence& dy = summed.repeated ? summed : dy_in;
+    const sequence& dy = gradient_for_input(input_->repeated, dy_in, summed);
     const matrix& x = input_->values;
     const std::size_t rows = std::size_t(dy.values.rows()), O = out_.channels, P = out_.plane();
     if (dx) {
-      if (dy.repeated) dx->reshape_repeated(dy.steps, dy.batch, in_features());
-      else dx->reshape(dy.steps, dy.batch, in_features());
+      reshape_like(dy, *dx, in_features());
     }
     const bool dense_dw = !last_event_driven_;
     const std::size_t per = std::max<std::size_t>(1, conv_columns_per_gemm / P);

@@ -3,6 +3,7 @@
 /// row of a sequence holds (in PyTorch's order: channel, then row, then column) and the
 /// sliding window over it (kernel, stride, padding), read from a configuration.
 
+#include <runtime/core/errors.hpp>
 #include <runtime/io/npy.hpp>
 #include <runtime/train/layer_kind.hpp>
 
@@ -29,6 +30,12 @@ struct window2d {
     return {channels, out_height(in.height), out_width(in.width)};
   }
 };
+
+/// bad_input unless x's rows hold the map `in`.
+inline void check_map_input(std::string_view kind, const sequence& x, const map_shape& in) {
+  if (x.features() != in.size())
+    fail("norn: {} layer expects {} input features ({}), got {}", kind, in.size(), npy::shape_text(in.dims()), x.features());
+}
 
 /// The map a 2-D layer reads: the previous layer's shape, or for a first layer the
 /// configuration's "input_shape"; [H, W] is one channel. bad_input naming `kind` otherwise.

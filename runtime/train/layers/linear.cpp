@@ -232,11 +232,7 @@ const float* linear_layer::currents(std::size_t row, std::size_t n0, std::size_t
 void linear_layer::backward(const sequence& dy_in, sequence* dx) {
   // for a repeated (static) input, the gradient of its one product is the sum over steps
   sequence summed;
-  if (input_ && input_->repeated && !dy_in.repeated) {
-    summed.steps = dy_in.steps, summed.batch = dy_in.batch, summed.repeated = true;
-    summed.values = sum_steps(dy_in);
-  }
-  const sequence& dy = summed.repeated ? summed : dy_in;
+  const sequence& dy = gradient_for_input(input_ && input_->repeated, dy_in, summed);
   if (last_event_driven_) {
     // dWᵀ[j] += x_rj dy_r over the events (r, j), accumulated in panels of 32 columns;
     // each thread owns whole panels, so every sum runs over r in the same order whatever

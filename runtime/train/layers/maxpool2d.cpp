@@ -22,12 +22,9 @@ class maxpool2d_layer final : public layer {
   bool takes_repeated() const override { return true; }
 
   void forward(const sequence& x, sequence& y, bool keep) override {
-    if (x.features() != in_features())
-      fail("norn: maxpool2d layer expects {} input features ({}), got {}", in_features(), npy::shape_text(in_.dims()),
-           x.features());
+    check_map_input("maxpool2d", x, in_);
     const std::size_t rows = std::size_t(x.values.rows());
-    if (x.repeated) y.reshape_repeated(x.steps, x.batch, out_features());
-    else y.reshape(x.steps, x.batch, out_features());
+    reshape_like(x, y, out_features());
     winner_.resize(rows * out_.size());
     const std::ptrdiff_t H = std::ptrdiff_t(in_.height), W = std::ptrdiff_t(in_.width);
 #pragma omp parallel for schedule(static)
@@ -83,14 +80,9 @@ class maxpool2d_layer final : public layer {
     if (!dx) return;
     // a repeated input took the same winners at every step: its gradient is the sum over steps
     sequence summed;
-    if (input_repeated_ && !dy_in.repeated) {
-      summed.steps = dy_in.steps, summed.batch = dy_in.batch, summed.repeated = true;
-      summed.values = sum_steps(dy_in);
-    }
-    const sequence& dy = summed.repeated ? summed : dy_in;
+    const sequence& dy = gradient_for_input(input_repeated_, dy_in, summed);
     const std::size_t rows = std::size_t(dy.values.rows());
-    if (dy.repeated) dx->reshape_repeated(dy.steps, dy.batch, in_features());
-    else dx->reshape(dy.steps, dy.batch, in_features());
+    reshape_like(dy, *dx, in_features());
     dx->values.setZero();
 #pragma omp parallel for schedule(static)
     for (std::size_t r = 0; r < rows; ++r) {
