@@ -10,7 +10,7 @@
 using namespace norn;
 using test::run_norn;
 
-TEST_CASE("simulate: writes v, i and spikes as float32 T x N; row t is the state after step t") {
+TEST_CASE("simulate: writes v, i and spikes as float32 T x N, row t the state after step t") {
   const auto dir = test::scratch("sim_ok");
   const auto r = run_norn(fmt::format("simulate --model lif --neurons 7 --steps 30 --input-bernoulli 0.2 --weight 4 "
                                   "--seed 3 --set v_th=0.5 --out {}", (dir / "out").string()));

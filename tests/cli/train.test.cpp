@@ -120,7 +120,7 @@ TEST_CASE("train: killed with SIGKILL mid-run, resumed, it ends where an uninter
   same_parameters(dir / "straight", dir / "resumed");
 }
 
-TEST_CASE("train: the same seed gives the same bits; another seed does not") {
+TEST_CASE("train: the same seed gives the same bits, another seed does not") {
   const auto dir = test::scratch("train_seed");
   write_task(dir);
   REQUIRE(run_norn(args(dir) + " --epochs 2 --out " + (dir / "a").string()).code == 0);
@@ -203,7 +203,7 @@ TEST_CASE("train: bad configurations and data exit 2 with one line naming the pr
   }
 }
 
-TEST_CASE("train: static samples with held-out data; eval writes predictions and the confusion matrix") {
+TEST_CASE("train: static samples with held-out data, and eval writes predictions and the confusion matrix") {
   const auto dir = test::scratch("train_static");
   write_task(dir);
   // the time mean of each sequence as a static sample [16, 6]

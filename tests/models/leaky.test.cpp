@@ -7,7 +7,7 @@
 using namespace norn;
 using Catch::Matchers::WithinRel;
 
-TEST_CASE("leaky: hand-computed trace; the reset lands one step after the spike") {
+TEST_CASE("leaky: hand-computed trace, the reset lands one step after the spike") {
   // beta 0.5, x = 0.75 each step (all exact in binary): mem 0.75, 1.125 (spike),
   // then 0.5625 + 0.75 - 1 = 0.3125, then 0.15625 + 0.75 = 0.90625
   auto r = test::run<models::leaky, double>(1, 4, {0.75, 0.75, 0.75, 0.75}, {{"beta", 0.5}});

@@ -37,7 +37,7 @@ TEST_CASE("lif_adex: first step by hand") {
   CHECK(r.states[2][0] == 0.0);
 }
 
-TEST_CASE("lif_adex: spikes raise the adaptation current; matches the reference") {
+TEST_CASE("lif_adex: spikes raise the adaptation current and match the reference") {
   const std::size_t T = 600;
   std::vector<double> x(T, 1.5);
   auto r = test::run<models::lif_adex, double>(1, T, x);

@@ -99,7 +99,7 @@ TEST_CASE("linear: event-driven products agree with the dense GEMM, forward and 
   }
 }
 
-TEST_CASE("linear: dense inputs take the GEMM; non-binary sparse inputs the weighted events; narrow layers the GEMM") {
+TEST_CASE("linear: dense inputs take the GEMM, non-binary sparse inputs the weighted events, narrow layers the GEMM") {
   linear_layer l(40, 48, false, 2);
   sequence dense_x(4, 3, 40), y;
   dense_x.values.setRandom();
