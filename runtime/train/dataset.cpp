@@ -67,8 +67,9 @@ dataset load_dataset(const std::filesystem::path& xf, const std::optional<std::f
   if (const auto range = c.input_encoder ? c.input_encoder->accepts() : std::nullopt)
     for (std::size_t k = 0; k < x->size(); ++k)
       if (const double v = x->at(k); v < range->min || v > range->max)
-        fail("norn: {} {} holds {} at flat index {}; the {} encoder takes values in [{}, {}]", role, file, v, k,
-             c.input_encoder->name(), range->min, range->max);
+        fail("norn: {} {} holds {} at flat index {}; the {} encoder takes values {}", role, file, v, k,
+             c.input_encoder->name(),
+             std::isinf(range->min) ? fmt::format("≤ {}", range->max) : fmt::format("in [{}, {}]", range->min, range->max));
   d.file = std::move(x);
 
   d.outputs = c.layers.back().out_features();

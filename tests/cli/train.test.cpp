@@ -155,7 +155,7 @@ TEST_CASE("train: bad configurations and data exit 2 with one line naming the pr
       {config("s1.json", "{" + net + "}") + " --data " + (dir / "static.npy").string() + targets, "needs \"steps\""},
       {config("s2.json", R"({"steps": 5, "encoder": {"type": "latency"}, )" + net + "}") + " --data " +
            (dir / "big.npy").string() + targets,
-       "the latency encoder takes values in"},
+       "the latency encoder takes values ≤ 1"},
       {config("s3.json", R"({"encoder": {"type": "latency"}, )" + net + "}") + data, "encodes static samples"},
       {config("s4.json", R"({"steps": 7, )" + net + "}") + data, "holds sequences of 20 steps"},
       {config("s5.json", R"({"schedule": {"type": "exponential"}, )" + net + "}") + data, "unknown schedule"},
