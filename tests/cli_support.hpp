@@ -34,14 +34,16 @@ inline std::filesystem::path scratch(const std::string& name) {
   return dir;
 }
 
-/// Runs `norn <args>` (args are passed to the shell as written).
-inline command_result run_norn(const std::string& args) {
+/// Runs `norn <args>` (args are passed to the shell as written), with `environment`
+/// ("NAME=value ...") added to the environment when given.
+inline command_result run_norn(const std::string& args, const std::string& environment = "") {
   std::filesystem::create_directories(NORN_TEST_TMP);
   // per process, so that tests running in parallel do not share these files
   const auto tag = std::to_string(::getpid());
   const auto out = std::filesystem::path(NORN_TEST_TMP) / ("stdout." + tag + ".txt");
   const auto err = std::filesystem::path(NORN_TEST_TMP) / ("stderr." + tag + ".txt");
-  const std::string cmd = fmt::format("{} {} >{} 2>{} </dev/null", NORN_BINARY, args, out.string(), err.string());
+  const std::string cmd = fmt::format("{}{} {} >{} 2>{} </dev/null", environment.empty() ? "" : "env " + environment + " ",
+                                      NORN_BINARY, args, out.string(), err.string());
   const int status = std::system(cmd.c_str());
   command_result r;
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

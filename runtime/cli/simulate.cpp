@@ -8,6 +8,7 @@
 #include <runtime/core/errors.hpp>
 #include <runtime/core/random.hpp>
 #include <runtime/io/npy.hpp>
+#include <runtime/core/resources.hpp>
 #include <runtime/io/output_set.hpp>
 #include <runtime/io/plot.hpp>
 #include <runtime/train/loss.hpp>
@@ -327,7 +328,20 @@ void run_with_gradients(const simulate_options& o, const simulation& s, dynamic_
 }  // namespace
 
 void simulate(const simulate_options& o, std::span<const model_entry> models) {
+  output_set::check(o.out, "--out");  // before any work
   const simulation s = plan(o, models);
+  {
+    // what the run will hold and write, checked before anything is allocated
+    const model_info& info = s.info();
+    const double N = double(o.neurons), T = double(o.steps), S = double(info.states.size());
+    const double files = double(s.recorded.size()) + (info.spiking ? 1.0 : 0.0);
+    const double word = o.double_precision ? 8.0 : 4.0;
+    double bytes = N * word * (2 * S + double(info.parameters.size()) + 4);  // the population
+    if (s.objective) bytes += T * N * word * (files + 2 * S + double(s.adjoint.size()) + 4);  // the whole run, its tape, λ
+    else bytes += std::min(T, std::max(1.0, 65536.0 / N)) * N * 4.0 * (files + 2);          // one chunk of steps
+    require_memory(bytes, fmt::format("simulating {} neurons for {} steps", o.neurons, o.steps));
+    require_disk(T * N * 4.0 * files, o.out, fmt::format("writing {} arrays of {} × {} floats", files, o.steps, o.neurons));
+  }
   auto pop = s.entry->make(o.neurons, 1, o.dt, o.double_precision);
   for (const auto& [name, value] : s.sets) pop->set_parameter(name, value);
   output_set out(o.out);

@@ -2,6 +2,9 @@
 // the contract is in the README).
 
 #include <runtime/cli/commands.hpp>
+#include <runtime/core/resources.hpp>
+#include <runtime/io/output_set.hpp>
+#include <runtime/train/checkpoint.hpp>
 
 #include <runtime/train/config.hpp>
 #include <runtime/core/errors.hpp>
@@ -28,10 +31,16 @@ void train_command(const train_options& o, std::span<const model_entry> models) 
   auto c = load_config(o.config, models);
   if (o.epochs) c.epochs = *o.epochs;
   if (o.seed) c.seed = *o.seed;
+  // paths first: a mistake there is found before any data is read or any epoch run
+  if (!o.out.empty()) output_set::check(o.out, "--out");
+  if (!o.checkpoint.empty()) prepare_checkpoint_path(o.checkpoint);
+  if (!o.resume.empty()) checkpoint_to_resume(o.resume);
   const auto data = o.data.empty() ? c.data : std::optional<std::filesystem::path>(o.data);
   if (!data) fail("norn: train needs --data X.npy (or \"data\" in {})", o.config);
   const auto targets = o.targets.empty() ? c.targets : std::optional<std::filesystem::path>(o.targets);
   const dataset d = load_dataset(*data, targets, c);
+  require_memory(network_bytes(c, d.steps, true),
+                 fmt::format("training this network (batch {}, {} steps)", c.batch_size, d.steps));
   const auto test_data = o.test_data.empty() ? c.test_data : std::optional<std::filesystem::path>(o.test_data);
   const auto test_targets = o.test_targets.empty() ? c.test_targets : std::optional<std::filesystem::path>(o.test_targets);
   if (test_targets && !test_data) fail("norn: --test-targets without --test-data");
@@ -46,17 +55,18 @@ void train_command(const train_options& o, std::span<const model_entry> models) 
   r.dump_gradients = path_or_none(o.dump_gradients);
   r.out = path_or_none(o.out);
   r.progress = !o.quiet;
-  if (r.resume && !std::filesystem::exists(*r.resume) && !std::filesystem::exists(r.resume->string() + ".old"))
-    fail("norn: --resume {}: no such checkpoint", r.resume->string());
   train(net, opt, d, c, r, test ? &*test : nullptr);
 }
 
 void eval_command(const eval_options& o, std::span<const model_entry> models) {
+  if (!o.out.empty()) output_set::check(o.out, "--out");
   const auto c = load_config(o.config, models);
   const auto data = o.data.empty() ? c.data : std::optional<std::filesystem::path>(o.data);
   if (!data) fail("norn: eval needs --data X.npy (or \"data\" in {})", o.config);
   const auto targets = o.targets.empty() ? c.targets : std::optional<std::filesystem::path>(o.targets);
   const dataset d = load_dataset(*data, targets, c);
+  require_memory(network_bytes(c, d.steps, false),
+                 fmt::format("evaluating this network (batch {}, {} steps)", c.batch_size, d.steps));
   network net = build_network(c);
   load_parameters(net, o.init, true);
   const auto e = evaluate(net, d, c);

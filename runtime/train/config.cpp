@@ -94,7 +94,7 @@ train_config parse_config(const json& j, const std::string& source, std::span<co
     for (std::size_t k = 0; k < shape.size(); ++k) c.input_shape.push_back(read_count(shape[k], top.place("input_shape").at(k)));
   }
   c.dt = top.positive("dt", c.dt);
-  c.seed = top.count("seed", c.seed, 0);
+  if (top.has("seed")) c.seed = read_count(j["seed"], top.place("seed"), 0, ~std::uint64_t(0));
   c.epochs = top.count("epochs", c.epochs, 0);
   c.batch_size = top.count("batch_size", c.batch_size);
   c.shuffle = top.boolean("shuffle", c.shuffle);
@@ -114,12 +114,15 @@ train_config parse_config(const json& j, const std::string& source, std::span<co
 }
 
 train_config load_config(const std::filesystem::path& file, std::span<const model_entry> models) {
+  std::error_code ec;
+  if (std::filesystem::exists(file, ec) && !std::filesystem::is_regular_file(file, ec))
+    fail("norn: {} is not a regular file (a configuration is a JSON file)", file.string());
   std::ifstream in(file);
   if (!in) fail("norn: cannot open {}: no such file or not readable", file.string());
   json j;
   try {
     in >> j;
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse errors, and numbers beyond double range (1e999)
     fail("norn: {} is not valid JSON: {}", file.string(), e.what());
   }
   auto c = parse_config(j, file.filename().string(), models);
@@ -127,6 +130,13 @@ train_config load_config(const std::filesystem::path& file, std::span<const mode
   for (auto* path : {&c.data, &c.targets, &c.test_data, &c.test_targets})
     if (*path && (*path)->is_relative()) *path = base / **path;
   return c;
+}
+
+double network_bytes(const train_config& c, std::size_t steps, bool training) {
+  double parameters = 0, features = double(c.layers.front().in_features());
+  for (const auto& l : c.layers) parameters += l.parameters, features += double(l.out_features());
+  const double rows = double(steps) * double(c.batch_size);
+  return 4.0 * (parameters * (training ? 4 : 1) + rows * features * (training ? 6 : 2));
 }
 
 network build_network(const train_config& c) {

@@ -52,4 +52,9 @@ train_config load_config(const std::filesystem::path& file, std::span<const mode
 /// The network a configuration describes, initialized from its seed.
 network build_network(const train_config& c);
 
+/// An upper estimate of the memory a batch of the configuration's network takes over
+/// `steps` steps: its parameters (with gradients and optimizer moments when `training`)
+/// and every layer's output, kept states and gradients over the sequence.
+double network_bytes(const train_config& c, std::size_t steps, bool training);
+
 }  // namespace norn

@@ -13,7 +13,8 @@ config_place config_place::at(std::size_t index) const { return {source, path + 
 double read_number(const nlohmann::json& j, const config_place& where) {
   if (!j.is_number()) where.error("expected a number, got {}", j.dump());
   const double v = j.get<double>();
-  if (!std::isfinite(v)) where.error("expected a finite number");
+  // networks compute in float: a value that is infinite there is refused here
+  if (!std::isfinite(v) || !std::isfinite(float(v))) where.error("expected a number within float range (|x| ≤ 3.4e38), got {}", j.dump());
   return v;
 }
 double read_positive(const nlohmann::json& j, const config_place& where) {
@@ -21,15 +22,15 @@ double read_positive(const nlohmann::json& j, const config_place& where) {
   if (!(v > 0)) where.error("expected a positive number, got {}", v);
   return v;
 }
-std::size_t read_count(const nlohmann::json& j, const config_place& where, std::size_t minimum) {
+std::size_t read_count(const nlohmann::json& j, const config_place& where, std::size_t minimum, std::uint64_t maximum) {
   if (!j.is_number_integer() && !j.is_number_unsigned()) where.error("expected a whole number, got {}", j.dump());
   if (j.is_number_unsigned()) {
     const auto v = j.get<std::uint64_t>();
-    if (v < minimum) where.error("expected at least {}, got {}", minimum, v);
+    if (v < minimum || v > maximum) where.error("expected a whole number in [{}, {}], got {}", minimum, maximum, v);
     return std::size_t(v);
   }
   const auto v = j.get<long long>();
-  if (v < 0 || std::size_t(v) < minimum) where.error("expected at least {}, got {}", minimum, v);
+  if (v < 0 || std::size_t(v) < minimum) where.error("expected a whole number in [{}, {}], got {}", minimum, maximum, v);
   return std::size_t(v);
 }
 bool read_boolean(const nlohmann::json& j, const config_place& where) {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -33,7 +34,10 @@ struct config_place {
 /// Values at a place, checked: each throws bad_input naming the place.
 double read_number(const nlohmann::json& j, const config_place& where);   ///< finite
 double read_positive(const nlohmann::json& j, const config_place& where);  ///< finite, > 0
-std::size_t read_count(const nlohmann::json& j, const config_place& where, std::size_t minimum = 1);
+/// A whole number in [minimum, maximum]; the default maximum, 2^31, is past any size a run
+/// could hold and keeps products of sizes within 64 bits.
+std::size_t read_count(const nlohmann::json& j, const config_place& where, std::size_t minimum = 1,
+                       std::uint64_t maximum = std::uint64_t(1) << 31);
 bool read_boolean(const nlohmann::json& j, const config_place& where);
 std::string read_text(const nlohmann::json& j, const config_place& where);
 

@@ -32,6 +32,7 @@ struct layer_plan {
   std::string type;
   std::vector<std::size_t> in_shape, out_shape;
   std::function<std::unique_ptr<layer>(std::uint64_t seed)> build;
+  double parameters = 0;  ///< how many values its weights hold (for the memory a run needs, before building)
 
   std::size_t in_features() const;
   std::size_t out_features() const;

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 
@@ -71,7 +72,7 @@ void optimizer::save(const std::filesystem::path& dir) const {
   write_file_atomically(dir / "optimizer.json", state.dump(2));
 }
 
-void optimizer::load(const std::filesystem::path& dir) {
+void optimizer::load(const std::filesystem::path& dir, const std::vector<parameter_ref>& params) {
   std::ifstream in(dir / "optimizer.json");
   if (!in) fail("norn: {} has no optimizer.json", dir.string());
   nlohmann::json state;
@@ -79,18 +80,33 @@ void optimizer::load(const std::filesystem::path& dir) {
     in >> state;
     if (state.at("type").get<std::string>() != options_.type)
       fail("norn: the checkpoint's optimizer is '{}', the configuration's '{}'", state.at("type").get<std::string>(), options_.type);
+    if (!state.at("steps").is_number_unsigned())
+      fail("norn: {}/optimizer.json: \"steps\" must be a whole number ≥ 0, got {}", dir.string(), state.at("steps").dump());
     steps_ = state.at("steps").get<std::size_t>();
     first_.clear();
     second_.clear();
-    auto read = [&](const std::string& file) {
-      const auto a = npy::read(dir / file);
-      return std::vector<float>(a.values.begin(), a.values.end());
+    // every state array belongs to a parameter of this network, has its size, and holds
+    // finite values (second moments ≥ 0): a state that does not fit is refused, not indexed
+    auto read = [&](const std::string& file, const parameter_ref& p, bool second) {
+      const npy::mapped a(dir / file);
+      if (a.size() != p.value.size())
+        fail("norn: {}/{} holds {} values; parameter {} has {}", dir.string(), file, a.size(), p.name, p.value.size());
+      std::vector<float> v(a.size());
+      a.read(0, v);
+      for (std::size_t k = 0; k < v.size(); ++k)
+        if (!std::isfinite(v[k]) || (second && v[k] < 0))
+          fail("norn: {}/{} holds {} at index {}; {} must be finite{}", dir.string(), file, v[k], k,
+               second ? "second moments" : "optimizer state", second ? " and ≥ 0" : "");
+      return v;
     };
     for (const auto& p : state.at("parameters")) {
       const auto name = p.at("name").get<std::string>();
+      const auto it = std::find_if(params.begin(), params.end(), [&](const parameter_ref& q) { return q.name == name; });
+      if (it == params.end()) fail("norn: {}/optimizer.json has state for '{}', which this network does not have", dir.string(), name);
+      if (!p.at("file").is_number_unsigned()) fail("norn: {}/optimizer.json: a \"file\" is not a whole number", dir.string());
       const auto k = p.at("file").get<std::size_t>();
-      first_[name] = read(fmt::format("{}.first.npy", k));
-      if (p.at("second").get<bool>()) second_[name] = read(fmt::format("{}.second.npy", k));
+      first_[name] = read(fmt::format("{}.first.npy", k), *it, false);
+      if (p.at("second").get<bool>()) second_[name] = read(fmt::format("{}.second.npy", k), *it, true);
     }
   } catch (const nlohmann::json::exception& e) {
     fail("norn: {}/optimizer.json is malformed: {}", dir.string(), e.what());

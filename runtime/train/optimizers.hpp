@@ -54,8 +54,9 @@ class optimizer {
 
   /// Writes the optimizer's state (moments, step count) into `dir`.
   void save(const std::filesystem::path& dir) const;
-  /// Reads what save() wrote.
-  void load(const std::filesystem::path& dir);
+  /// Reads what save() wrote, for these parameters: bad_input when a state belongs to no
+  /// parameter, has another size, or holds a non-finite value (or a negative second moment).
+  void load(const std::filesystem::path& dir, const std::vector<parameter_ref>& params);
 
  private:
   optimizer_options options_;

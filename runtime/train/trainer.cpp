@@ -2,6 +2,7 @@
 
 #include <runtime/core/errors.hpp>
 #include <runtime/core/random.hpp>
+#include <runtime/train/checkpoint.hpp>
 #include <runtime/io/atomic_file.hpp>
 #include <runtime/io/npy.hpp>
 #include <runtime/io/output_set.hpp>
@@ -148,22 +149,16 @@ std::vector<epoch_metrics> metrics_from(const json& h) {
   return history;
 }
 
-/// Writes a checkpoint into a fresh sibling directory, then swaps it in: at every moment a
-/// complete checkpoint exists under `dir` or, during the swap, `dir.old`.
+/// Writes a checkpoint into a fresh sibling directory, then swaps it in (checkpoint.hpp: a
+/// complete checkpoint exists at every moment).
 void write_checkpoint(network& net, const optimizer& opt, const std::filesystem::path& dir, std::size_t epochs_done,
                       const std::vector<epoch_metrics>& history, const train_config& c) {
-  auto tmp = temporary_sibling(dir);
+  const auto tmp = begin_checkpoint(dir);
   save_parameters(net, tmp / "params");
   opt.save(tmp / "optimizer");
   json state{{"epochs_done", epochs_done}, {"seed", c.seed}, {"history", metrics_json(history)}};
   write_file_atomically(tmp / "trainer.json", state.dump(1));
-  auto old = dir;
-  old += ".old";
-  std::error_code ec;
-  std::filesystem::remove_all(old, ec);
-  if (std::filesystem::exists(dir)) std::filesystem::rename(dir, old);
-  std::filesystem::rename(tmp, dir);
-  std::filesystem::remove_all(old, ec);
+  commit_checkpoint(tmp, dir);
 }
 
 void write_outputs(network& net, const std::filesystem::path& dir, const std::vector<epoch_metrics>& history) {
@@ -197,24 +192,26 @@ std::vector<epoch_metrics> train(network& net, optimizer& opt, const dataset& da
   std::size_t start = 0;
   if (o.init) load_parameters(net, *o.init, false);
   if (o.resume) {
-    auto dir = *o.resume;
-    auto old = dir;
-    old += ".old";
-    if (!std::filesystem::exists(dir) && std::filesystem::exists(old)) dir = old;  // killed during a swap
+    const auto dir = checkpoint_to_resume(*o.resume);
     std::ifstream in(dir / "trainer.json");
     if (!in) fail("norn: --resume {} is not a checkpoint (no trainer.json)", o.resume->string());
     json state;
     try {
       in >> state;
+      if (!state.at("epochs_done").is_number_unsigned())
+        fail("norn: {}/trainer.json: \"epochs_done\" must be a whole number ≥ 0, got {}", dir.string(),
+             state.at("epochs_done").dump());
       start = state.at("epochs_done").get<std::size_t>();
       if (state.at("seed").get<std::uint64_t>() != c.seed)
         fail("norn: the checkpoint was trained with seed {}, this run has seed {}", state.at("seed").get<std::uint64_t>(), c.seed);
       history = metrics_from(state.at("history"));
+      if (history.size() != start)
+        fail("norn: {}/trainer.json: {} epochs done but a history of {}", dir.string(), start, history.size());
     } catch (const json::exception& e) {
       fail("norn: {}/trainer.json is malformed: {}", dir.string(), e.what());
     }
     load_parameters(net, dir / "params", true);
-    opt.load(dir / "optimizer");
+    opt.load(dir / "optimizer", net.parameters());
   }
   const bool tty = o.progress && ::isatty(STDERR_FILENO);
   for (std::size_t epoch = start; epoch < c.epochs || (epoch == start && o.dump_gradients); ++epoch) {

@@ -120,6 +120,61 @@ TEST_CASE("train: killed with SIGKILL mid-run, resumed, it ends where an uninter
   same_parameters(dir / "straight", dir / "resumed");
 }
 
+TEST_CASE("train: killed at every step of a checkpoint swap, and again in the resumed run's first swap, it ends where an uninterrupted run ends") {
+  const auto dir = test::scratch("train_swap");
+  write_task(dir);
+  const std::string epochs = " --epochs 4";
+  REQUIRE(run_norn(args(dir) + epochs + " --out " + (dir / "straight").string()).code == 0);
+  auto complete = [](const std::filesystem::path& ck) {
+    auto old = ck;
+    old += ".old";
+    return std::filesystem::exists(ck / "trainer.json") || std::filesystem::exists(old / "trainer.json");
+  };
+  // the first run's swaps reach fault points 1 and 2 (no checkpoint yet to move aside),
+  // then 3–6; the resumed run's first swap reaches 1–4 or 1–2
+  for (int first = 3; first <= 6; ++first)
+    for (int second = 1; second <= 4; ++second) {
+      INFO("killed at fault point " << first << ", then at " << second << " of the resumed run");
+      const auto ck = dir / fmt::format("ck_{}_{}", first, second);
+      const std::string to = " --checkpoint " + ck.string(), from = " --resume " + ck.string();
+      CHECK(run_norn(args(dir) + epochs + to, fmt::format("NORN_FAULT=checkpoint:{}", first)).code != 0);
+      CHECK(complete(ck));
+      CHECK(run_norn(args(dir) + epochs + from + to, fmt::format("NORN_FAULT=checkpoint:{}", second)).code != 0);
+      CHECK(complete(ck));
+      const auto out = dir / fmt::format("out_{}_{}", first, second);
+      REQUIRE(run_norn(args(dir) + epochs + from + to + " --out " + out.string()).code == 0);
+      same_parameters(dir / "straight", out);
+    }
+  // what the killed runs left behind is cleaned by the next run
+  for (const auto& entry : std::filesystem::directory_iterator(dir))
+    CHECK(entry.path().filename().string().find(".tmp.") == std::string::npos);
+}
+
+TEST_CASE("train: a checkpoint path holding anything but a Norn checkpoint is refused, and nothing is removed") {
+  const auto dir = test::scratch("train_ck_refuse");
+  write_task(dir);
+  std::filesystem::create_directories(dir / "precious");
+  std::ofstream(dir / "precious" / "thesis.tex") << "years of work";
+  std::ofstream(dir / "file") << "data";
+  std::filesystem::create_directories(dir / "ck.old");
+  std::ofstream(dir / "ck.old" / "notes.txt") << "mine";
+  for (const auto& [path, culprit] : {std::pair{dir / "precious", "precious exists and is not a Norn checkpoint"},
+                                      std::pair{dir / "file", "file exists and is not a Norn checkpoint"},
+                                      std::pair{dir / "ck", "ck.old exists and is not a Norn checkpoint"}}) {
+    INFO(path);
+    const auto r = run_norn(args(dir) + " --checkpoint " + path.string());
+    CHECK(r.code == 2);
+    CHECK(test::line_count(r.err) == 1);
+    CHECK_THAT(r.err, Catch::Contains(culprit));
+  }
+  CHECK(test::slurp(dir / "precious" / "thesis.tex") == "years of work");
+  CHECK(test::slurp(dir / "file") == "data");
+  CHECK(test::slurp(dir / "ck.old" / "notes.txt") == "mine");
+  const auto r = run_norn(args(dir) + " --resume " + (dir / "precious").string());
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("is not a Norn checkpoint"));
+}
+
 TEST_CASE("train: the same seed gives the same bits, another seed does not") {
   const auto dir = test::scratch("train_seed");
   write_task(dir);

@@ -1,6 +1,8 @@
 // The optimizers against PyTorch's update rules, written out by hand.
 #include <catch2/catch.hpp>
 
+#include <runtime/io/npy.hpp>
+
 #include <runtime/train/optimizers.hpp>
 
 #include <cmath>
@@ -102,11 +104,39 @@ TEST_CASE("optimizers: saving and loading the state continues the same trajector
   }
   const auto dir = std::filesystem::path(NORN_TEST_TMP) / "optimizer_state";
   a.save(dir);
-  b.load(dir);
+  b.load(dir, pb.refs());
   pb.value = pa.value;
   auto ra = pa.refs(), rb = pb.refs();
   a.step(ra);
   b.step(rb);
   CHECK(pa.value == pb.value);
   CHECK(b.steps_taken() == 3);
+}
+
+TEST_CASE("optimizers: a loaded state that does not fit the parameters is refused") {
+  optimizer_options o;
+  optimizer a(o);
+  one_parameter p;
+  auto refs = p.refs();
+  a.step(refs);
+  const auto dir = std::filesystem::path(NORN_TEST_TMP) / "optimizer_bad_state";
+  a.save(dir);
+  const auto first = dir / "0.first.npy", second = dir / "0.second.npy";
+  const auto keep_first = npy::read(first), keep_second = npy::read(second);
+  auto write = [](const std::filesystem::path& f, std::vector<float> v) {
+    const std::size_t shape[1] = {v.size()};
+    npy::write(f, v, shape);
+  };
+  optimizer b(o);
+  write(first, std::vector<float>(keep_first.values.size() + 3, 0.0f));  // a heap overflow in step() once
+  CHECK_THROWS_WITH(b.load(dir, p.refs()), Catch::Contains("holds 5 values; parameter p has 2"));
+  write(first, {keep_first.values.begin(), keep_first.values.end()});
+  write(second, {-1.0f, 0.5f});
+  CHECK_THROWS_WITH(b.load(dir, p.refs()), Catch::Contains("must be finite and ≥ 0"));
+  write(second, {std::nanf(""), 0.5f});
+  CHECK_THROWS_WITH(b.load(dir, p.refs()), Catch::Contains("must be finite"));
+  one_parameter other;
+  auto renamed = other.refs();
+  renamed[0].name = "q";
+  CHECK_THROWS_WITH(b.load(dir, renamed), Catch::Contains("state for 'p', which this network does not have"));
 }

@@ -406,9 +406,11 @@ extern const layer_kind conv2d_layer_kind{
       if (!out) c.error("a conv2d layer needs \"out_channels\"");
       const window2d w = read_window(c, in, false);
       const bool bias = c.boolean("bias", true);
-      return layer_plan{"conv2d", in.dims(), w.output(in, *out).dims(), [=](std::uint64_t seed) -> std::unique_ptr<layer> {
+      return layer_plan{"conv2d", in.dims(), w.output(in, *out).dims(),
+                        [=](std::uint64_t seed) -> std::unique_ptr<layer> {
                           return std::make_unique<conv2d_layer>(in, *out, w, bias, seed);
-                        }};
+                        },
+                        double(*out) * double(in.channels * w.kh * w.kw + 1)};
     },
     .example = R"({"type": "conv2d", "in_channels": 2, "out_channels": 3, "kernel": 3, "padding": 1, "stride": [1, 2]})",
     .example_input = {2, 4, 5}};

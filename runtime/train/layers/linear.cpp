@@ -318,9 +318,11 @@ extern const layer_kind linear_layer_kind{
       if (!out) c.error("a linear layer needs \"out\"");
       const bool bias = c.boolean("bias", true);
       const double init_std = c.positive("init_std", 0.0);
-      return layer_plan{"linear", {in}, {*out}, [=](std::uint64_t seed) -> std::unique_ptr<layer> {
+      return layer_plan{"linear", {in}, {*out},
+                        [=](std::uint64_t seed) -> std::unique_ptr<layer> {
                           return std::make_unique<linear_layer>(in, *out, bias, seed, init_std);
-                        }};
+                        },
+                        double(in) * double(*out) + double(*out)};
     },
     .example = R"({"type": "linear", "out": 3})"};
 

@@ -322,11 +322,14 @@ extern const layer_kind population_layer_kind{
       o.checkpoint_every = c.count("checkpoint_every", 1);
       if (!o.recurrent && (c.has("autapses") || c.has("recurrent_std")))
         c.error("\"autapses\" and \"recurrent_std\" need \"recurrent\": true");
-      return layer_plan{info.name, shape, shape, [o](std::uint64_t seed) {
+      return layer_plan{info.name, shape, shape,
+                        [o](std::uint64_t seed) {
                           auto with_seed = o;
                           with_seed.seed = seed;
                           return make_population_layer(with_seed);
-                        }};
+                        },
+                        (o.recurrent ? double(o.neurons) * double(o.neurons) : 0.0) +
+                            double(o.neurons) * double(info.parameters.size() + 2 * info.states.size())};
     },
     .example = R"({"type": "li", "train": ["tau_mem_inv"]})"};
 
