@@ -241,7 +241,7 @@ double parse_number(const std::string& text, const std::string& what) {
   return v;
 }
 
-int run(int argc, char** argv, std::span<const model_entry> models) {
+int run(int argc, char** argv, std::span<const model_entry> models, bool execute) {
   // Training allocates and frees the same large buffers every batch; glibc would return
   // each to the system and fault its pages in again (measured on MNIST fc: 46 % of an
   // epoch in page faults and zeroing). Keep freed memory for reuse instead.
@@ -282,6 +282,7 @@ int run(int argc, char** argv, std::span<const model_entry> models) {
     fmt::print(stderr, "norn: {} (see norn --help)\n", message);
     return 2;
   }
+  if (!execute) return 0;
   try {
     for (auto& a : actions)
       if (a) a();
@@ -289,6 +290,9 @@ int run(int argc, char** argv, std::span<const model_entry> models) {
   } catch (const bad_input& e) {
     fmt::print(stderr, "{}\n", e.what());
     return 2;
+  } catch (const stopped& e) {
+    fmt::print(stderr, "{}\n", e.what());
+    return e.code;
   } catch (const std::bad_alloc&) {
     // what the estimates before a run did not foresee: still the input's size, not a bug
     fmt::print(stderr, "norn: out of memory: the run is too large for this machine ({:.1f} GiB available)\n",

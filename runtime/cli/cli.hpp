@@ -9,6 +9,7 @@
 namespace norn::cli {
 
 /// Runs the command line; returns the exit code (0 ok, 2 bad input, 1 internal failure).
-int run(int argc, char** argv, std::span<const model_entry> models);
+/// Without `execute`, stops after parsing and checking the arguments (the fuzzer's entry).
+int run(int argc, char** argv, std::span<const model_entry> models, bool execute = true);
 
 }  // namespace norn::cli

@@ -2,7 +2,6 @@
 
 #include <runtime/cli/commands.hpp>
 
-#include <codegen/emit.hpp>
 #include <runtime/core/errors.hpp>
 #include <runtime/core/registry.hpp>
 
@@ -41,14 +40,6 @@ void list_models(const std::string& name, std::span<const model_entry> models) {
     if (k) fmt::print("\n");
     print_model(models[k].info);
   }
-}
-
-void emit_command(const emit_options& o, std::span<const model_entry> models) {
-  const model_entry& m = find_model(models, o.model);
-  spike_gradient rule;
-  rule.surrogate = o.surrogate == "default" ? "" : o.surrogate;
-  fmt::print("{}\nnamespace norn_emitted {{\n\n{}\n}}  // namespace norn_emitted\n", codegen::emit_prelude(),
-             m.emit(o.backward, rule));
 }
 
 }  // namespace norn::cli

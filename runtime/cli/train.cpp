@@ -13,6 +13,9 @@
 
 #include <fmt/core.h>
 
+#include <csignal>
+#include <signal.h>
+
 #include <memory>
 #include <optional>
 
@@ -55,7 +58,24 @@ void train_command(const train_options& o, std::span<const model_entry> models) 
   r.dump_gradients = path_or_none(o.dump_gradients);
   r.out = path_or_none(o.out);
   r.progress = !o.quiet;
-  train(net, opt, d, c, r, test ? &*test : nullptr);
+  // SIGINT and SIGTERM finish the current step (and write a checkpoint) instead of killing
+  // the run mid-write
+  static volatile std::sig_atomic_t stop = 0;
+  struct sigaction action {};
+  action.sa_handler = [](int signal_number) { stop = signal_number; };
+  sigemptyset(&action.sa_mask);
+  ::sigaction(SIGINT, &action, nullptr);
+  ::sigaction(SIGTERM, &action, nullptr);
+  r.stop = &stop;
+  try {
+    train(net, opt, d, c, r, test ? &*test : nullptr);
+  } catch (const interrupted& e) {
+    throw stopped(128 + e.signal,
+                  fmt::format("norn: interrupted by {} after {} epochs and {} batches{}", e.signal == SIGINT ? "SIGINT" : "SIGTERM",
+                              e.epochs_done, e.batches_done,
+                              r.checkpoint ? fmt::format("; resume with --resume {}", r.checkpoint->string())
+                                           : std::string("; nothing kept (no --checkpoint)")));
+  }
 }
 
 void eval_command(const eval_options& o, std::span<const model_entry> models) {

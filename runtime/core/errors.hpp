@@ -15,6 +15,13 @@ struct bad_input : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// A command that ends early on purpose (interrupted by a signal): the command line prints
+/// the message and exits with `code` (128 + the signal's number).
+struct stopped : std::runtime_error {
+  stopped(int exit_code, const std::string& message) : std::runtime_error(message), code(exit_code) {}
+  int code;
+};
+
 /// Throws bad_input with a formatted message.
 template <class... Args>
 [[noreturn]] void fail(fmt::format_string<Args...> format, Args&&... args) {

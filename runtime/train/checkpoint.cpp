@@ -144,13 +144,13 @@ fs::path checkpoint_to_resume(const fs::path& dir) {
   fail("norn: --resume {}: no such checkpoint", dir.string());
 }
 
-void fault_point(const char* site) {
+void fault_point(const char* site, int signal) {
   static const char* spec = std::getenv("NORN_FAULT");
   if (!spec) return;
   const std::size_t n = std::strlen(site);
   if (std::strncmp(spec, site, n) != 0 || spec[n] != ':') return;
   static long reached = 0;
-  if (++reached == std::atol(spec + n + 1)) std::raise(SIGKILL);
+  if (++reached == std::atol(spec + n + 1)) std::raise(signal);
 }
 
 }  // namespace norn

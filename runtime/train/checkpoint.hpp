@@ -32,8 +32,9 @@ void commit_checkpoint(const std::filesystem::path& fresh, const std::filesystem
 /// complete checkpoint or a file differs from what was saved.
 std::filesystem::path checkpoint_to_resume(const std::filesystem::path& dir);
 
-/// Test hook: with NORN_FAULT=<site>:<k> in the environment, the process kills itself
-/// (SIGKILL) the k-th time it reaches a fault point of `site` (counted from 1).
-void fault_point(const char* site);
+/// Test hook: with NORN_FAULT=<site>:<k> in the environment, the process raises `signal`
+/// (default SIGKILL: it dies there) the k-th time it reaches a fault point of `site`
+/// (counted from 1).
+void fault_point(const char* site, int signal = 9);
 
 }  // namespace norn

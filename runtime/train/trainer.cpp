@@ -12,6 +12,7 @@
 
 #include <array>
 #include <chrono>
+#include <csignal>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -151,12 +152,23 @@ std::vector<epoch_metrics> metrics_from(const json& h) {
 
 /// Writes a checkpoint into a fresh sibling directory, then swaps it in (checkpoint.hpp: a
 /// complete checkpoint exists at every moment).
+/// Progress within an epoch, for a checkpoint written when a run is interrupted.
+struct partial_epoch {
+  std::size_t batches_done = 0;
+  double loss = 0;
+  std::size_t correct = 0, seen = 0;
+  std::vector<double> batch_losses;
+};
+
 void write_checkpoint(network& net, const optimizer& opt, const std::filesystem::path& dir, std::size_t epochs_done,
-                      const std::vector<epoch_metrics>& history, const train_config& c) {
+                      const std::vector<epoch_metrics>& history, const train_config& c, const partial_epoch* partial = nullptr) {
   const auto tmp = begin_checkpoint(dir);
   save_parameters(net, tmp / "params");
   opt.save(tmp / "optimizer");
   json state{{"epochs_done", epochs_done}, {"seed", c.seed}, {"history", metrics_json(history)}};
+  if (partial)
+    state["partial_epoch"] = {{"batches_done", partial->batches_done}, {"loss", partial->loss}, {"correct", partial->correct},
+                              {"seen", partial->seen}, {"batch_losses", partial->batch_losses}};
   write_file_atomically(tmp / "trainer.json", state.dump(1));
   commit_checkpoint(tmp, dir);
 }
@@ -190,6 +202,7 @@ std::vector<epoch_metrics> train(network& net, optimizer& opt, const dataset& da
   const loss& objective = *c.loss_function;
   std::vector<epoch_metrics> history;
   std::size_t start = 0;
+  partial_epoch resumed;  // of the epoch `start`, when the checkpoint was written mid-epoch
   if (o.init) load_parameters(net, *o.init, false);
   if (o.resume) {
     const auto dir = checkpoint_to_resume(*o.resume);
@@ -207,6 +220,18 @@ std::vector<epoch_metrics> train(network& net, optimizer& opt, const dataset& da
       history = metrics_from(state.at("history"));
       if (history.size() != start)
         fail("norn: {}/trainer.json: {} epochs done but a history of {}", dir.string(), start, history.size());
+      if (state.contains("partial_epoch")) {
+        const auto& p = state.at("partial_epoch");
+        resumed.batches_done = p.at("batches_done").get<std::size_t>();
+        resumed.loss = p.at("loss").get<double>();
+        resumed.correct = p.at("correct").get<std::size_t>();
+        resumed.seen = p.at("seen").get<std::size_t>();
+        resumed.batch_losses = p.at("batch_losses").get<std::vector<double>>();
+        const std::size_t batches = (data.samples + c.batch_size - 1) / c.batch_size;
+        if (!p.at("batches_done").is_number_unsigned() || resumed.batches_done >= batches ||
+            resumed.batch_losses.size() != resumed.batches_done || !std::isfinite(resumed.loss))
+          fail("norn: {}/trainer.json: its partial epoch does not fit this run ({} batches per epoch)", dir.string(), batches);
+      }
     } catch (const json::exception& e) {
       fail("norn: {}/trainer.json is malformed: {}", dir.string(), e.what());
     }
@@ -220,9 +245,13 @@ std::vector<epoch_metrics> train(network& net, optimizer& opt, const dataset& da
     epoch_metrics m;
     m.epoch = epoch;
     opt.scale_learning_rate(c.schedule.factor(epoch, c.epochs, c.optimizer.lr));
-    std::size_t correct = 0, seen = 0;
+    std::size_t correct = 0, seen = 0, first = 0;
     bool has_accuracy = false;
-    for (std::size_t k = 0; k < batches.size(); ++k) {
+    if (epoch == start && resumed.batches_done) {  // continue the interrupted epoch where it stopped
+      first = resumed.batches_done;
+      m.loss = resumed.loss, m.batch_losses = resumed.batch_losses, correct = resumed.correct, seen = resumed.seen;
+    }
+    for (std::size_t k = first; k < batches.size(); ++k) {
       const auto b = make_batch(data, c, batches[k], c.seed * 0x9E3779B97F4A7C15ull + epoch * 1000003ull + k);
       net.zero_grad();
       const auto r = forward_backward(net, objective, b);
@@ -238,6 +267,15 @@ std::vector<epoch_metrics> train(network& net, optimizer& opt, const dataset& da
       has_accuracy = r.has_accuracy;
       correct += r.correct;
       seen += batches[k].size();
+      fault_point("interrupt", SIGINT);  // test hook: Ctrl-C during this batch
+      if (o.stop && *o.stop && k + 1 < batches.size()) {
+        // interrupted: the step is finished; keep it in a checkpoint and stop
+        if (o.checkpoint) {
+          const partial_epoch p{k + 1, m.loss, correct, seen, m.batch_losses};
+          write_checkpoint(net, opt, *o.checkpoint, epoch, history, c, &p);
+        }
+        throw interrupted(*o.stop, epoch, k + 1);
+      }
       if (tty) {
         const int width = 30, done = int(double(k + 1) / double(batches.size()) * width);
         std::fprintf(stderr, "\r\033[Kepoch %zu/%zu [%s%s] %zu/%zu loss %.5g", epoch + 1, c.epochs, std::string(std::size_t(done), '#').c_str(),
@@ -260,8 +298,10 @@ std::vector<epoch_metrics> train(network& net, optimizer& opt, const dataset& da
                  has_accuracy ? fmt::format(" accuracy {:.4f}", m.accuracy) : "",
                  m.test_loss ? fmt::format(" test_loss {:.6g}", *m.test_loss) : "",
                  m.test_accuracy >= 0 ? fmt::format(" test_accuracy {:.4f}", m.test_accuracy) : "", m.seconds);
-    if (o.checkpoint && ((epoch + 1) % c.checkpoint_every == 0 || epoch + 1 == c.epochs))
+    const bool stopping = o.stop && *o.stop;
+    if (o.checkpoint && ((epoch + 1) % c.checkpoint_every == 0 || epoch + 1 == c.epochs || stopping))
       write_checkpoint(net, opt, *o.checkpoint, epoch + 1, history, c);
+    if (stopping && epoch + 1 < c.epochs) throw interrupted(*o.stop, epoch + 1, 0);
   }
   if (o.out) write_outputs(net, *o.out, history);
   return history;

@@ -10,6 +10,8 @@
 #include <runtime/train/network.hpp>
 #include <runtime/train/optimizers.hpp>
 
+#include <csignal>
+#include <exception>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -25,6 +27,17 @@ struct run_options {
   std::optional<std::filesystem::path> dump_gradients;  ///< write the first batch's gradients
   std::optional<std::filesystem::path> out;             ///< final parameters, metrics, loss plot
   bool progress = true;                                 ///< report progress on stderr
+  /// Set (to the signal's number) when the run should stop: the current step is finished,
+  /// a checkpoint written when `checkpoint` is given, and train() throws `interrupted`.
+  const volatile std::sig_atomic_t* stop = nullptr;
+};
+
+/// Thrown by train() when `run_options::stop` was set: where the run stopped.
+struct interrupted : std::exception {
+  interrupted(int signal_number, std::size_t epoch, std::size_t batch) : signal(signal_number), epochs_done(epoch), batches_done(batch) {}
+  const char* what() const noexcept override { return "interrupted"; }
+  int signal;
+  std::size_t epochs_done, batches_done;  ///< whole epochs, and batches of the next
 };
 
 struct epoch_metrics {

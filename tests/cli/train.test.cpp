@@ -150,6 +150,46 @@ TEST_CASE("train: killed at every step of a checkpoint swap, and again in the re
     CHECK(entry.path().filename().string().find(".tmp.") == std::string::npos);
 }
 
+TEST_CASE("train: SIGINT and SIGTERM finish the step, keep it in a checkpoint and exit 130 / 143, and the resumed run ends where an uninterrupted one ends") {
+  const auto dir = test::scratch("train_signal");
+  write_task(dir);  // 16 samples in batches of 4: 4 batches per epoch
+  const std::string epochs = " --epochs 3";
+  REQUIRE(run_norn(args(dir) + epochs + " --out " + (dir / "straight").string()).code == 0);
+  const std::string ck = (dir / "ck").string();
+  // Ctrl-C during the 6th batch (epoch 2, its second batch), raised by the test hook
+  const auto r = run_norn(args(dir) + epochs + " --checkpoint " + ck, "NORN_FAULT=interrupt:6");
+  CHECK(r.code == 130);
+  CHECK(test::line_count(r.err) == 1);
+  CHECK_THAT(r.err, Catch::Contains("interrupted by SIGINT after 1 epochs and 2 batches; resume with --resume"));
+  REQUIRE(run_norn(args(dir) + epochs + " --resume " + ck + " --checkpoint " + ck + " --out " + (dir / "resumed").string()).code == 0);
+  same_parameters(dir / "straight", dir / "resumed");
+  CHECK(test::slurp(dir / "straight" / "batches.csv") == test::slurp(dir / "resumed" / "batches.csv"));
+  // without --checkpoint: the same exit, nothing kept, said so
+  const auto bare = run_norn(args(dir) + epochs, "NORN_FAULT=interrupt:2");
+  CHECK(bare.code == 130);
+  CHECK_THAT(bare.err, Catch::Contains("nothing kept (no --checkpoint)"));
+  // a real SIGTERM from outside, once the run is under way
+  const std::string ck2 = (dir / "ck2").string();
+  std::vector<std::string> argv_s{NORN_BINARY, "train", (dir / "net.json").string(), "--data", (dir / "x.npy").string(),
+                                  "--targets", (dir / "y.npy").string(), "--quiet", "--epochs", "400", "--checkpoint", ck2};
+  std::vector<char*> argv;
+  for (auto& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  REQUIRE(posix_spawn(&pid, NORN_BINARY, nullptr, nullptr, argv.data(), environ) == 0);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!std::filesystem::exists(dir / "ck2" / "manifest.json") && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 143);
+  REQUIRE(run_norn(args(dir) + " --epochs 400 --resume " + ck2 + " --checkpoint " + ck2 + " --out " + (dir / "resumed2").string()).code == 0);
+  REQUIRE(run_norn(args(dir) + " --epochs 400 --out " + (dir / "straight2").string()).code == 0);
+  same_parameters(dir / "straight2", dir / "resumed2");
+}
+
 TEST_CASE("train: a checkpoint path holding anything but a Norn checkpoint is refused, and nothing is removed") {
   const auto dir = test::scratch("train_ck_refuse");
   write_task(dir);
