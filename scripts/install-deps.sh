@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs what Norn needs to build, test and plot on Debian 12 (run as root; a no-op when all is there).
+# Usage: scripts/install-deps.sh [--fuzz]   (--fuzz: also clang and its libFuzzer runtime)
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache
@@ -7,6 +8,7 @@ packages=(
   catch2 libcli11-dev nlohmann-json3-dev
   libplplot-dev plplot-driver-cairo
 )
+if [[ "${1:-}" == --fuzz ]]; then packages+=(clang libclang-rt-14-dev); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

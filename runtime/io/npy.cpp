@@ -188,7 +188,9 @@ void mapped::read(std::size_t first, std::span<float> out) const {
   with_type(type_, [&](auto zero) {
     using T = decltype(zero);
     const unsigned char* p = data_ + first * sizeof(T);
-    if constexpr (std::is_same_v<T, float>) std::memcpy(out.data(), p, out.size_bytes());
+    if constexpr (std::is_same_v<T, float>) {
+      if (!out.empty()) std::memcpy(out.data(), p, out.size_bytes());  // an empty span's data() may be null
+    }
     else
       for (std::size_t k = 0; k < out.size(); ++k) out[k] = float(load<T>(p + k * sizeof(T)));
   });

@@ -65,3 +65,15 @@ TEST_CASE("npy: malformed files are bad input naming the file") {
   write_bytes(tmp("complex.npy"), npy::encode(data, sizeof data, "<c8", std::span<const std::size_t>(shape, 1)));
   CHECK_THROWS_WITH(npy::read(tmp("complex.npy")), Catch::Contains("dtype"));
 }
+
+TEST_CASE("npy: an empty array reads as nothing (found by the fuzzer: memcpy from a null span)") {
+  const auto file = std::filesystem::path(NORN_TEST_TMP) / "empty.npy";
+  std::filesystem::create_directories(file.parent_path());
+  const std::size_t shape[1] = {0};
+  npy::write(file, std::vector<float>{}, shape);
+  const npy::mapped m(file);
+  CHECK(m.size() == 0);
+  std::vector<float> none;
+  m.read(0, none);
+  CHECK(m.first_non_finite() == 0);
+}
