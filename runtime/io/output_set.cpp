@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <fstream>
 #include <set>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -62,6 +63,15 @@ void output_set::check(const fs::path& dir, std::string_view option) {
       fail("norn: {} {} exists and is not a directory", option, dir.string());
     if (!replaceable(dir))
       fail("norn: {} {} holds files Norn did not write there; give a new or empty directory", option, dir.string());
+  }
+  // staging directories of runs that were killed (their process is gone) are removed
+  const std::string staging_prefix = "." + dir.filename().string() + ".staging.";
+  for (const auto& entry : fs::directory_iterator(parent_of(dir), ec)) {
+    const std::string entry_name = entry.path().filename().string();
+    if (entry_name.rfind(staging_prefix, 0) != 0) continue;
+    const std::string pid = entry_name.substr(staging_prefix.size());
+    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos || pid.size() > 9) continue;
+    if (::kill(::pid_t(std::stol(pid)), 0) != 0 && errno == ESRCH) fs::remove_all(entry.path(), ec);
   }
   // the nearest existing ancestor must take new entries
   fs::path p = parent_of(dir);

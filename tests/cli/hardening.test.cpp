@@ -191,4 +191,9 @@ TEST_CASE("hardening: outputs replace the previous ones as a whole") {
   CHECK(npy::read(out / "v.npy").shape == std::vector<std::size_t>({7, 3}));
   for (const auto& e : std::filesystem::directory_iterator(dir))
     CHECK(e.path().filename() == "sim");  // no staging directory left behind
+  // a killed run's staging directory (its process gone) is removed by the next run
+  std::filesystem::create_directories(dir / ".sim.staging.999999999");
+  std::ofstream(dir / ".sim.staging.999999999" / "v.npy") << "half";
+  REQUIRE(run_norn("simulate --model lif --neurons 3 --steps 7 --input-const 2 --record v --out " + out.string()).code == 0);
+  CHECK_FALSE(std::filesystem::exists(dir / ".sim.staging.999999999"));
 }
