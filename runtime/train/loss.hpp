@@ -8,6 +8,7 @@
 #include <runtime/core/tensor.hpp>
 #include <runtime/train/config_reader.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -61,6 +62,13 @@ struct loss_report {
   std::size_t correct = 0;  ///< classification losses: correctly classified batch entries
   bool has_accuracy = false;
   std::vector<std::size_t> predicted;  ///< classification losses: the class of each batch entry
+
+  /// Records the next batch entry's prediction, the class of highest score (the first of
+  /// equal ones), and whether it is `label`.
+  void classify(std::span<const double> scores, std::size_t label) {
+    predicted.push_back(std::size_t(std::max_element(scores.begin(), scores.end()) - scores.begin()));
+    correct += predicted.back() == label;
+  }
 };
 
 /// A loss as a configuration sets it up.

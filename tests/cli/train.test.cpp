@@ -52,6 +52,28 @@ std::string args(const std::filesystem::path& dir) {
                      (dir / "y.npy").string());
 }
 
+/// Starts a 400-epoch run of write_task's network checkpointing into `ck`, waits until
+/// `ck/ready` exists and `settle` more, sends `signal`, and returns the run's wait status.
+int signal_long_run(const std::filesystem::path& dir, const std::filesystem::path& ck, const char* ready, int signal,
+                    std::chrono::milliseconds settle) {
+  std::vector<std::string> argv_s{NORN_BINARY, "train", (dir / "net.json").string(), "--data", (dir / "x.npy").string(),
+                                  "--targets", (dir / "y.npy").string(), "--quiet", "--epochs", "400", "--checkpoint",
+                                  ck.string()};
+  std::vector<char*> argv;
+  for (auto& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  REQUIRE(posix_spawn(&pid, NORN_BINARY, nullptr, nullptr, argv.data(), environ) == 0);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!std::filesystem::exists(ck / ready) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  std::this_thread::sleep_for(settle);
+  ::kill(pid, signal);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return status;
+}
+
 void same_parameters(const std::filesystem::path& a, const std::filesystem::path& b) {
   std::size_t files = 0;
   for (const auto& entry : std::filesystem::directory_iterator(a)) {
@@ -100,20 +122,7 @@ TEST_CASE("train: killed with SIGKILL mid-run, resumed, it ends where an uninter
   REQUIRE(run_norn(args(dir) + epochs + " --out " + (dir / "straight").string()).code == 0);
   // start a long run, kill it once a checkpoint exists
   const std::string ck = (dir / "ck").string();
-  std::vector<std::string> argv_s{NORN_BINARY, "train", (dir / "net.json").string(), "--data", (dir / "x.npy").string(),
-                                  "--targets", (dir / "y.npy").string(), "--quiet", "--epochs", "400", "--checkpoint", ck};
-  std::vector<char*> argv;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  REQUIRE(posix_spawn(&pid, NORN_BINARY, nullptr, nullptr, argv.data(), environ) == 0);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (!std::filesystem::exists(dir / "ck" / "trainer.json") && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  std::this_thread::sleep_for(std::chrono::milliseconds(30));
-  ::kill(pid, SIGKILL);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
+  const int status = signal_long_run(dir, dir / "ck", "trainer.json", SIGKILL, std::chrono::milliseconds(30));
   const bool killed = WIFSIGNALED(status);
   REQUIRE(killed);  // it was still training
   REQUIRE(run_norn(args(dir) + epochs + " --resume " + ck + " --checkpoint " + ck + " --out " + (dir / "resumed").string()).code == 0);
@@ -170,19 +179,7 @@ TEST_CASE("train: SIGINT and SIGTERM finish the step, keep it in a checkpoint an
   CHECK_THAT(bare.err, Catch::Contains("nothing kept (no --checkpoint)"));
   // a real SIGTERM from outside, once the run is under way
   const std::string ck2 = (dir / "ck2").string();
-  std::vector<std::string> argv_s{NORN_BINARY, "train", (dir / "net.json").string(), "--data", (dir / "x.npy").string(),
-                                  "--targets", (dir / "y.npy").string(), "--quiet", "--epochs", "400", "--checkpoint", ck2};
-  std::vector<char*> argv;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  REQUIRE(posix_spawn(&pid, NORN_BINARY, nullptr, nullptr, argv.data(), environ) == 0);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (!std::filesystem::exists(dir / "ck2" / "manifest.json") && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  ::kill(pid, SIGTERM);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
+  const int status = signal_long_run(dir, dir / "ck2", "manifest.json", SIGTERM, std::chrono::milliseconds(0));
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 143);
   REQUIRE(run_norn(args(dir) + " --epochs 400 --resume " + ck2 + " --checkpoint " + ck2 + " --out " + (dir / "resumed2").string()).code == 0);

@@ -30,8 +30,7 @@ class ce_rate final : public label_loss {
         r.value += softmax_cross_entropy(logits, label, grad) * scale;
         for (std::size_t o = 0; o < O; ++o) g.dy.row(s, b)(Eigen::Index(o)) = float(grad[o] * scale);
       }
-      r.predicted.push_back(std::size_t(std::max_element(counts.begin(), counts.end()) - counts.begin()));
-      r.correct += r.predicted.back() == label;
+      r.classify(counts, label);
     }
     return r;
   }

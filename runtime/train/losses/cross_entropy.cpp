@@ -49,8 +49,7 @@ loss_report cross_entropy::evaluate(const loss_input& in, const targets& t, loss
         r.value += softmax_cross_entropy(logits, label, grad) / double(B);
         for (std::size_t o = 0; o < O; ++o) dy.row(s, b)(Eigen::Index(o)) = float(grad[o] / double(B));
       }
-      r.predicted.push_back(std::size_t(std::max_element(total.begin(), total.end()) - total.begin()));
-      r.correct += r.predicted.back() == label;
+      r.classify(total, label);
       continue;
     }
     std::vector<std::size_t> where(O, T - 1);
@@ -69,8 +68,7 @@ loss_report cross_entropy::evaluate(const loss_input& in, const targets& t, loss
       logits[o] = v;
     }
     r.value += softmax_cross_entropy(logits, label, grad) / double(B);
-    r.predicted.push_back(std::size_t(std::max_element(logits.begin(), logits.end()) - logits.begin()));
-    r.correct += r.predicted.back() == label;
+    r.classify(logits, label);
     for (std::size_t o = 0; o < O; ++o) {
       const double d = grad[o] / double(B);
       if (reduction_ == time_reduction::max) dy.row(where[o], b)(Eigen::Index(o)) += float(d);

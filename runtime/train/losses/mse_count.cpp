@@ -36,8 +36,7 @@ class mse_count final : public label_loss {
         const float d = float(2 * e * scale);
         for (std::size_t s = 0; s < T; ++s) g.dy.row(s, b)(Eigen::Index(o)) = d;
       }
-      r.predicted.push_back(std::size_t(std::max_element(counts.begin(), counts.end()) - counts.begin()));
-      r.correct += r.predicted.back() == label;
+      r.classify(counts, label);
     }
     return r;
   }
