@@ -1,5 +1,6 @@
 #pragma once
-/// A population of some model behind a run-time interface (values cross it as float32), so
+/// A population of some model behind a run-time interface (values cross it as float32, or as
+/// float64 for a population that computes in double precision), so
 /// that code which learns the model only at run time (`norn simulate --model`, a layer of
 /// a configured network) compiles once instead of once per model. Made by a model's registry
 /// entry (runtime/core/registry.hpp) over population<M, T>.
@@ -32,6 +33,16 @@ class dynamic_population {
   virtual void set_parameter(std::string_view name, std::span<const float> per_neuron) = 0;
   /// Parameter q's values, per neuron.
   virtual std::vector<float> parameter(std::size_t q) const = 0;
+  /// Whether it computes in double precision: its float64 overloads below then take and give
+  /// its values unconverted; a float32 population refuses them.
+  virtual bool double_precision() const = 0;
+  virtual void set_parameter(std::string_view name, std::span<const double> per_neuron) = 0;
+  /// Parameter q's values, per neuron, into `out` [N].
+  virtual void read_parameter(std::size_t q, std::span<double> out) const = 0;
+  /// State s now, into `out` [B·N] (batch entry major).
+  virtual void read_state(std::size_t s, std::span<double> out) const = 0;
+  /// Sets state s of every neuron and batch entry from [B·N] finite values (until reset()).
+  virtual void set_state(std::size_t s, std::span<const double> values) = 0;
   /// Chooses how spikes pass gradient (checked against the model's surrogates).
   virtual void set_gradient_rule(const spike_gradient& rule) = 0;
 
@@ -45,7 +56,7 @@ class dynamic_population {
                         const std::vector<std::span<float>>& record = {}) = 0;
 
   /// Starts a sequence whose forward keeps what backward() needs: the state before every
-  /// step, or every `interval` steps (the backward recomputes the rest). Float only.
+  /// step, or every `interval` steps (the backward recomputes the rest).
   virtual void start_tape(std::size_t interval = 1) = 0;
   /// As run(), appending to the tape; a sequence may be forwarded in pieces.
   virtual void forward(std::size_t steps, std::span<const float> x, std::span<float> out,
@@ -55,6 +66,12 @@ class dynamic_population {
   /// The backward of steps [t0, t1) of the taped sequence, whose whole input is x (see
   /// population::backward).
   virtual void backward(std::span<const float> x, const gradient_io<float>& io, std::size_t t0, std::size_t t1) = 0;
+  /// The float64 forms of run(), forward() and backward(), for a double-precision population.
+  virtual void run(std::size_t steps, std::span<const double> x, std::span<double> out,
+                   const std::vector<std::span<double>>& record = {}) = 0;
+  virtual void forward(std::size_t steps, std::span<const double> x, std::span<double> out,
+                       const std::vector<std::span<double>>& record = {}) = 0;
+  virtual void backward(std::span<const double> x, const gradient_io<double>& io, std::size_t t0, std::size_t t1) = 0;
   /// Steps on the tape.
   virtual std::size_t taped_steps() const = 0;
   /// Bytes the tape holds.

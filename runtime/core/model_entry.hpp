@@ -7,6 +7,7 @@
 #include <runtime/core/population.hpp>
 #include <runtime/core/registry.hpp>
 
+#include <cmath>
 #include <memory>
 #include <type_traits>
 
@@ -70,14 +71,11 @@ class dynamic_population_of final : public dynamic_population {
     else fail("norn: computed inputs need a float population");
   }
 
-  void start_tape(std::size_t interval) override {
-    if constexpr (!std::is_same_v<T, float>) fail("norn: gradients are computed in float precision; drop --double");
-    tape_.start(interval);
-  }
+  void start_tape(std::size_t interval) override { tape_.start(interval); }
   void forward(std::size_t steps, std::span<const float> x, std::span<float> out,
                const std::vector<std::span<float>>& record) override {
     if constexpr (std::is_same_v<T, float>) pop_.forward(steps, x, out, tape_, recordings(record));
-    else fail("norn: gradients are computed in float precision; drop --double");
+    else fail("norn: a double-precision population's forward with gradients takes float64 arrays");
   }
   gradient_io<float> gradients() const override {
     gradient_io<float> io;
@@ -89,17 +87,68 @@ class dynamic_population_of final : public dynamic_population {
   }
   void backward(std::span<const float> x, const gradient_io<float>& io, std::size_t t0, std::size_t t1) override {
     if constexpr (std::is_same_v<T, float>) pop_.backward(tape_, x, io, t0, t1);
-    else fail("norn: gradients are computed in float precision; drop --double");
+    else fail("norn: a double-precision population's backward takes float64 arrays");
+  }
+
+  bool double_precision() const override { return std::is_same_v<T, double>; }
+  void set_parameter(std::string_view name, std::span<const double> v) override {
+    if constexpr (std::is_same_v<T, double>) {
+      pop_.set_parameter(name, v);
+    } else {
+      const std::vector<T> values(v.begin(), v.end());
+      pop_.set_parameter(name, std::span<const T>(values));
+    }
+  }
+  void read_parameter(std::size_t q, std::span<double> out) const override {
+    const auto p = pop_.parameter(q);
+    if (out.size() != p.size()) fail("norn: parameter '{}' has {} values, not {}", pop_.info().parameters.at(q).name, p.size(), out.size());
+    std::copy(p.begin(), p.end(), out.begin());
+  }
+  void read_state(std::size_t s, std::span<double> out) const override {
+    const auto v = pop_.state(s);
+    if (out.size() != v.size()) fail("norn: state '{}' has {} values, not {}", pop_.info().states[s].name, v.size(), out.size());
+    std::copy(v.begin(), v.end(), out.begin());
+  }
+  void set_state(std::size_t s, std::span<const double> values) override {
+    const auto& name = pop_.info().states.at(s).name;
+    const auto v = pop_.state(s);
+    if (values.size() != v.size())
+      fail("norn: state '{}' needs {} values ({} batch entries x {} neurons), got {}", name, v.size(), pop_.batch(),
+           pop_.neurons(), values.size());
+    for (double x : values)
+      if (!std::isfinite(x) || !std::isfinite(T(x))) fail("norn: state '{}' of model '{}' must be finite, got {}", name, pop_.info().name, x);
+    std::copy(values.begin(), values.end(), v.begin());
+  }
+
+  void run(std::size_t steps, std::span<const double> x, std::span<double> out,
+           const std::vector<std::span<double>>& record) override {
+    if constexpr (std::is_same_v<T, double>) pop_.run(steps, x, out, recordings_of<double>(record));
+    else fail("{}", float_only);
+  }
+  void forward(std::size_t steps, std::span<const double> x, std::span<double> out,
+               const std::vector<std::span<double>>& record) override {
+    if constexpr (std::is_same_v<T, double>) pop_.forward(steps, x, out, tape_, recordings_of<double>(record));
+    else fail("{}", float_only);
+  }
+  void backward(std::span<const double> x, const gradient_io<double>& io, std::size_t t0, std::size_t t1) override {
+    if constexpr (std::is_same_v<T, double>) pop_.backward(tape_, x, io, t0, t1);
+    else fail("{}", float_only);
   }
   std::size_t taped_steps() const override { return tape_.steps; }
   std::size_t kept_bytes() const override { return tape_.bytes(); }
 
  private:
-  static typename population<M, float>::recordings recordings(const std::vector<std::span<float>>& record) {
+  static constexpr const char* float_only = "norn: this population computes in float32; give it float32 arrays";
+
+  template <class U>
+  static typename population<M, U>::recordings recordings_of(const std::vector<std::span<U>>& record) {
     if (record.size() > S) fail("norn: {} recordings for {} states", record.size(), S);
-    typename population<M, float>::recordings rec{};
+    typename population<M, U>::recordings rec{};
     std::copy(record.begin(), record.end(), rec.begin());
     return rec;
+  }
+  static typename population<M, float>::recordings recordings(const std::vector<std::span<float>>& record) {
+    return recordings_of<float>(record);
   }
 
   pop_type pop_;

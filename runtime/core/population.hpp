@@ -127,6 +127,7 @@ class population {
   std::span<T> state(std::string_view name) { return states_[state_index(name)]; }
   std::span<const T> state(std::string_view name) const { return states_[state_index(name)]; }
   std::span<T> state(std::size_t s) { return states_[s]; }
+  std::span<const T> state(std::size_t s) const { return states_[s]; }
 
   /// One step: x and out are [B·N] (x may be empty for no input).
   void step(std::span<const T> x, std::span<T> out) { run(1, x, out); }

@@ -182,6 +182,24 @@ mapped::mapped(const std::filesystem::path& path) : file_(path.string()) {
   data_ = bytes + offset + header_len;
 }
 
+mapped::mapped(std::string name, std::string_view descr, std::vector<std::size_t> shape, const void* data,
+               std::shared_ptr<const void> owner)
+    : file_(std::move(name)), descr_(descr), shape_(std::move(shape)), map_(std::move(owner)),
+      data_(static_cast<const unsigned char*>(data)) {
+  const descriptor* d = nullptr;
+  for (const auto& candidate : descriptors)
+    if (candidate.name == descr_) d = &candidate;
+  if (!d) fail("norn: {} has dtype '{}'; Norn reads little-endian float32/float64, integers and bool", file_, descr_);
+  type_ = d->type;
+  size_ = 1;
+  for (auto dim : shape_) {
+    if (dim != 0 && size_ > std::numeric_limits<std::size_t>::max() / d->width / dim)
+      fail("norn: {} has an absurd shape {}", file_, shape_text());
+    size_ *= dim;
+  }
+  if (size_ > 0 && !data_) throw std::logic_error("npy::mapped: values without memory");
+}
+
 void mapped::read(std::size_t first, std::span<float> out) const {
   if (first > size_ || out.size() > size_ - first)
     throw std::logic_error(fmt::format("npy::mapped::read: values {}..{} of {}", first, first + out.size(), size_));

@@ -43,6 +43,11 @@ class mapped {
  public:
   /// Maps `path`; bad_input naming the file on anything malformed or truncated.
   explicit mapped(const std::filesystem::path& path);
+  /// An array already in memory (a NumPy array handed over from Python): `data` holds the
+  /// values of `shape` in C order as `descr` ("<f4", "|u1", ...) says, and stays valid while
+  /// `owner` lives. `name` stands for the file in messages.
+  mapped(std::string name, std::string_view descr, std::vector<std::size_t> shape, const void* data,
+         std::shared_ptr<const void> owner);
 
   const std::vector<std::size_t>& shape() const { return shape_; }
   std::string shape_text() const { return npy::shape_text(shape_); }

@@ -27,9 +27,16 @@ std::size_t product(std::span<const std::size_t> shape) {
 
 dataset load_dataset(const std::filesystem::path& xf, const std::optional<std::filesystem::path>& yf,
                      const train_config& c, std::string_view role) {
-  dataset d;
   auto x = std::make_shared<const npy::mapped>(xf);
-  const std::string file = xf.string();
+  std::optional<npy::mapped> y;
+  if (yf) y.emplace(*yf);
+  return load_dataset(std::move(x), y ? &*y : nullptr, c, role, role == "--data" ? "--targets" : "--test-targets");
+}
+
+dataset load_dataset(std::shared_ptr<const npy::mapped> x, const npy::mapped* yp, const train_config& c,
+                     std::string_view role, std::string_view target_role, bool need_targets) {
+  dataset d;
+  const std::string file = x->file();
   const auto& shape = x->shape();
   const std::size_t in = c.layers.front().in_features();
   if (shape.size() < 2) fail("norn: {} {} has shape {}; expected [samples, features...] or [samples, steps, features...]", role, file, x->shape_text());
@@ -76,27 +83,27 @@ dataset load_dataset(const std::filesystem::path& xf, const std::optional<std::f
   const loss& l = *c.loss_function;
   l.check_steps(d.steps);
   const auto layout = l.target_layout_for(d.steps, d.outputs);
-  const std::string target_role = role == "--data" ? "--targets" : "--test-targets";
+  if (!need_targets) return d;
   if (!layout) {
-    if (yf) fail("norn: the {} loss has its target in the configuration; drop {}", l.name(), target_role);
+    if (yp) fail("norn: the {} loss has its target in the configuration; drop {}", l.name(), target_role);
     return d;
   }
-  if (!yf) fail("norn: the {} loss needs {}", l.name(), target_role);
-  const npy::mapped y(*yf);
+  if (!yp) fail("norn: the {} loss needs {}", l.name(), target_role);
+  const npy::mapped& y = *yp;
   std::vector<std::size_t> want{d.samples};
   want.insert(want.end(), layout->shape.begin(), layout->shape.end());
   if (y.shape() != want) {
     if (!y.shape().empty() && y.shape()[0] != d.samples)
-      fail("norn: {} {} has {} samples, {} {} has {}", target_role, yf->string(), y.shape()[0], role, file, d.samples);
-    fail("norn: {} {} has shape {}; the {} loss needs {}", target_role, yf->string(), y.shape_text(), l.name(),
+      fail("norn: {} {} has {} samples, {} {} has {}", target_role, y.file(), y.shape()[0], role, file, d.samples);
+    fail("norn: {} {} has shape {}; the {} loss needs {}", target_role, y.file(), y.shape_text(), l.name(),
          layout->describe(d.samples));
   }
   if (const auto k = y.first_non_finite(); k < y.size())
-    fail("norn: {} {} holds {} at flat index {}, not a finite float", target_role, yf->string(), y.at(k), k);
+    fail("norn: {} {} holds {} at flat index {}, not a finite float", target_role, y.file(), y.at(k), k);
   d.y.shape = layout->shape;
   d.y.values.resize(y.size());
   y.read(0, d.y.values);
-  l.check_targets(d.y, d.outputs, yf->string());
+  l.check_targets(d.y, d.outputs, y.file());
   return d;
 }
 

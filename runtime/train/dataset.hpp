@@ -39,6 +39,11 @@ struct dataset {
 /// ("--data", "--test-data").
 dataset load_dataset(const std::filesystem::path& x, const std::optional<std::filesystem::path>& y,
                      const train_config& c, std::string_view role = "--data");
+/// As above, for arrays already read or mapped (`y` null when there are no targets), named in
+/// messages by their mapped::file(); `target_role` names the targets' flag or argument.
+/// Without `need_targets` (predictions), no targets are read or asked for.
+dataset load_dataset(std::shared_ptr<const npy::mapped> x, const npy::mapped* y, const train_config& c,
+                     std::string_view role, std::string_view target_role, bool need_targets = true);
 
 /// One mini-batch as the network sees it: x [T·B, F] (or B rows standing for every step, for
 /// a static input that the `direct` encoder repeats) and its targets.

@@ -201,7 +201,7 @@ std::vector<epoch_metrics> train(network& net, optimizer& opt, const dataset& da
                                  const run_options& o, const dataset* test) {
   const loss& objective = *c.loss_function;
   std::vector<epoch_metrics> history;
-  std::size_t start = 0;
+  std::size_t start = o.first_epoch;
   partial_epoch resumed;  // of the epoch `start`, when the checkpoint was written mid-epoch
   if (o.init) load_parameters(net, *o.init, false);
   if (o.resume) {

@@ -27,6 +27,9 @@ struct run_options {
   std::optional<std::filesystem::path> dump_gradients;  ///< write the first batch's gradients
   std::optional<std::filesystem::path> out;             ///< final parameters, metrics, loss plot
   bool progress = true;                                 ///< report progress on stderr
+  /// The epoch to begin with when not resuming: a network trained for `first_epoch` epochs
+  /// by an earlier call continues with the next epoch's batch order and learning rate.
+  std::size_t first_epoch = 0;
   /// Set (to the signal's number) when the run should stop: the current step is finished,
   /// a checkpoint written when `checkpoint` is given, and train() throws `interrupted`.
   const volatile std::sig_atomic_t* stop = nullptr;

@@ -1,0 +1,92 @@
+#pragma once
+/// NumPy arrays as the bindings take and give them: values of a requested dtype in C order,
+/// without a copy when the caller's array already is one; every mistake a bad_input (a
+/// ValueError in Python) or a TypeError naming the argument, never a crash.
+
+#include <runtime/core/errors.hpp>
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <cmath>
+#include <cstddef>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace norn::python {
+
+namespace py = pybind11;
+
+/// What a Python argument must be, when it is of another kind: a TypeError.
+struct type_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// The shape of `a`, as "[a, b, c]".
+inline std::string shape_text(const py::array& a) {
+  std::string s = "[";
+  for (py::ssize_t k = 0; k < a.ndim(); ++k) s += (k ? ", " : "") + std::to_string(a.shape(k));
+  return s + "]";
+}
+
+/// `h` as a C-ordered array of T: the same object when it already is one (no copy), else a
+/// converted copy. Anything that is not an array of real numbers (strings, objects,
+/// complex values) is a type_error naming `what`.
+template <class T>
+py::array_t<T, py::array::c_style> as_array(py::handle h, std::string_view what) {
+  if (h.is_none()) throw type_error(fmt::format("norn: {} must be an array, got None", what));
+  py::array a;
+  if (py::isinstance<py::array>(h)) {
+    a = py::reinterpret_borrow<py::array>(h);
+  } else {
+    try {
+      a = py::array::ensure(h);
+    } catch (const py::error_already_set&) {
+    }
+    if (!a) throw type_error(fmt::format("norn: {} must be an array of numbers, got {}", what, std::string(py::str(py::type::of(h)))));
+  }
+  const char kind = a.dtype().kind();
+  if (kind != 'f' && kind != 'i' && kind != 'u' && kind != 'b')
+    throw type_error(fmt::format("norn: {} must hold real numbers, got dtype {}", what, std::string(py::str(a.dtype()))));
+  auto typed = py::array_t<T, py::array::c_style | py::array::forcecast>::ensure(a);
+  if (!typed) throw type_error(fmt::format("norn: {} cannot be read as {}", what, sizeof(T) == 4 ? "float32" : "float64"));
+  return typed;
+}
+
+/// The values of `a` as a span.
+template <class T>
+std::span<const T> values(const py::array_t<T, py::array::c_style>& a) {
+  return {a.data(), std::size_t(a.size())};
+}
+
+/// Its dimensions.
+inline std::vector<std::size_t> dims(const py::array& a) {
+  std::vector<std::size_t> d;
+  for (py::ssize_t k = 0; k < a.ndim(); ++k) d.push_back(std::size_t(a.shape(k)));
+  return d;
+}
+
+/// bad_input unless every value of `a` is finite.
+template <class T>
+void require_finite(const py::array_t<T, py::array::c_style>& a, std::string_view what) {
+  const auto v = values(a);
+  for (std::size_t k = 0; k < v.size(); ++k)
+    if (!std::isfinite(v[k])) fail("norn: {} holds {} at flat index {}, not a finite number", what, double(v[k]), k);
+}
+
+/// A new C-ordered array of T with this shape (uninitialized).
+template <class T>
+py::array_t<T> empty(const std::vector<std::size_t>& shape) {
+  std::vector<py::ssize_t> s(shape.begin(), shape.end());
+  return py::array_t<T>(s);
+}
+
+/// Its values, writable.
+template <class T>
+std::span<T> writable(py::array_t<T>& a) {
+  return {a.mutable_data(), std::size_t(a.size())};
+}
+
+}  // namespace norn::python
