@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 #include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
 
 #include <csignal>
 #include <filesystem>
@@ -172,7 +173,7 @@ class python_network {
       try {
         text = py::cast<std::string>(py::module_::import("json").attr("dumps")(config));
       } catch (const py::error_already_set& e) {
-        throw type_error(fmt::format("norn: the configuration is not JSON data: {}", e.what()));
+        throw type_error(fmt::format("norn: the configuration is not JSON data: {}", std::string(py::str(e.value()))));
       }
       return parse_config(nlohmann::json::parse(text), "the configuration", known_models());
     }
