@@ -12,6 +12,7 @@
 #include <pybind11/stl.h>
 
 #include <dlfcn.h>
+#include <omp.h>
 
 #include <deque>
 #include <string>
@@ -110,6 +111,12 @@ PYBIND11_MODULE(_norn, m) {
   }, "Every model Norn knows: name, doc, states, parameters (defaults, units), output, surrogates.");
   m.def("emit", &emit, "model"_a, "backward"_a = false, "surrogate"_a = py::none(),
         "The model's generated forward step (or adjoint, with the surrogate's derivative) as C++ source.");
+  m.def("threads", [] { return omp_get_max_threads(); },
+        "The threads Norn's kernels run on (OpenMP's; importing torch may have set it to torch.get_num_threads()).");
+  m.def("set_threads", [](int n) {
+    if (n < 1) norn::fail("norn: threads must be at least 1, got {}", n);
+    omp_set_num_threads(n);
+  }, "n"_a, "Sets the threads Norn's kernels run on (torch.set_num_threads sets the same OpenMP setting).");
   m.def("load_model", &load_model, "path"_a, "Adds the model of a compiled model module; returns its name.");
   bind_population(m);
   bind_network(m);

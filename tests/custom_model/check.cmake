@@ -58,3 +58,42 @@ execute_process(COMMAND ${bin} emit no_such_model RESULT_VARIABLE result OUTPUT_
 if(NOT result EQUAL 2)
   message(FATAL_ERROR "an unknown model must exit with 2, got ${result}: ${err}")
 endif()
+
+# The Python package as installed: importable by Debian's interpreter from the prefix, and
+# norn.compile() building the same header against the installed CMake package.
+if(PYTHON)
+  file(GLOB package_dirs ${WORK}/prefix/lib/python3*/*-packages/norn)
+  if(NOT package_dirs)
+    message(FATAL_ERROR "cmake --install put no norn package under ${WORK}/prefix/lib/python3*/")
+  endif()
+  list(GET package_dirs 0 package)
+  get_filename_component(site ${package} DIRECTORY)
+  file(READ ${package}/_paths.py paths)
+  if(NOT paths MATCHES "${WORK}/prefix/lib/cmake/norn")
+    message(FATAL_ERROR "the installed norn/_paths.py does not name the installed package:\n${paths}")
+  endif()
+  run("python" ${CMAKE_COMMAND} -E env PYTHONPATH=${site} NORN_CACHE_DIR=${WORK}/python-cache PYTHONDONTWRITEBYTECODE=1
+      ${PYTHON} -c "
+import numpy as np, norn
+assert norn.__file__.startswith('${site}'), norn.__file__
+name = norn.compile('${SOURCE}/qif.hpp')
+r = norn.simulate(name, np.full((200, 4), 30.0), record='v')
+assert r['output'].sum() > 0 and r['v'].shape == (200, 4)
+p = norn.Population(name, 4, double=True)
+p.forward(np.full((50, 1, 4), 0.01))
+assert np.all(np.isfinite(p.backward(grad_states={'v': np.ones((50, 1, 4))})['parameters']['tau_mem_inv']))
+print('installed package OK:', name)
+")
+  # where `cmake --install` puts it by default (prefix /usr/local), Debian's interpreter looks
+  run("python path" ${PYTHON} -c "import sys
+print(sys.path)")  # no ';': run() takes a list
+  execute_process(COMMAND ${PYTHON} -c "import sys; print('%d.%d' % sys.version_info[:2])" OUTPUT_VARIABLE version
+                  OUTPUT_STRIP_TRAILING_WHITESPACE)
+  if(NOT output MATCHES "/usr/local/lib/python${version}/dist-packages")
+    message(FATAL_ERROR "${PYTHON} does not import from /usr/local/lib/python${version}/dist-packages:\n${output}")
+  endif()
+  get_filename_component(site_name ${site} NAME)
+  if(NOT site_name STREQUAL "dist-packages")
+    message(FATAL_ERROR "installed into ${site}, not the dist-packages directory Debian's interpreter reads")
+  endif()
+endif()

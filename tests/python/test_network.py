@@ -51,8 +51,10 @@ def test_fit_is_norn_train(source_dir, norn_binary, tmp_path):
     x, y = odd_firing()
     np.save(tmp_path / "x.npy", x)
     np.save(tmp_path / "y.npy", y)
+    # on as many threads as this process (sums split across threads round differently)
     subprocess.run([str(norn_binary), "train", str(tmp_path / "c.json"), "--data", str(tmp_path / "x.npy"), "--targets",
-                    str(tmp_path / "y.npy"), "--out", str(tmp_path / "out"), "--quiet"], check=True)
+                    str(tmp_path / "y.npy"), "--out", str(tmp_path / "out"), "--quiet"], check=True,
+                   env=dict(os.environ, OMP_NUM_THREADS=str(norn.threads())))
     metrics = np.genfromtxt(tmp_path / "out" / "metrics.csv", delimiter=",", names=True)
     net = norn.Network(tmp_path / "c.json")  # a path works as well as a dict
     history = net.fit(x, y)
@@ -61,6 +63,15 @@ def test_fit_is_norn_train(source_dir, norn_binary, tmp_path):
     np.testing.assert_allclose([h["loss"] for h in history], metrics["loss"], rtol=1e-6)
     for name, value in net.parameters().items():
         np.testing.assert_array_equal(value, np.load(tmp_path / "out" / (name + ".npy")))
+
+
+def test_threads_can_be_set():
+    before = norn.threads()
+    norn.set_threads(1)
+    assert norn.threads() == 1
+    norn.set_threads(before)
+    with pytest.raises(ValueError, match="at least 1"):
+        norn.set_threads(0)
 
 
 def test_fit_continues_where_the_last_call_ended(source_dir):

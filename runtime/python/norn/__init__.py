@@ -15,10 +15,11 @@ command line's one-line messages.
 
 import numpy as _np
 
-from ._norn import Network, Population, emit, models  # noqa: F401
+from ._norn import Network, Population, emit, models, set_threads, threads  # noqa: F401
 from ._compile import CompileError, compile  # noqa: F401
 
-__all__ = ["models", "simulate", "Population", "Network", "emit", "compile", "CompileError", "model"]
+__all__ = ["models", "simulate", "Population", "Network", "emit", "compile", "CompileError", "model", "threads",
+           "set_threads"]
 
 
 def model(name):

@@ -20,7 +20,7 @@ def _cache_root():
     root = os.environ.get("NORN_CACHE_DIR")
     if not root:
         root = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "norn", "models")
-    return root
+    return os.path.abspath(root)
 
 
 def _verdict(log):
