@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what Norn needs to build, test and plot on Debian 12 (run as root; a no-op when all is there).
+# Installs what Norn needs to build, test and plot on Debian 12, with the Python module (for
+# Debian's /usr/bin/python3) and its tests (run as root; a no-op when all is there).
 # Usage: scripts/install-deps.sh [--fuzz]   (--fuzz: also clang and its libFuzzer runtime)
 set -euo pipefail
 packages=(
@@ -7,6 +8,7 @@ packages=(
   libboost-dev libfmt-dev libeigen3-dev
   catch2 libcli11-dev nlohmann-json3-dev
   libplplot-dev plplot-driver-cairo
+  pybind11-dev python3-dev python3-numpy python3-torch python3-pytest
 )
 if [[ "${1:-}" == --fuzz ]]; then packages+=(clang libclang-rt-14-dev); fi
 missing=()

@@ -33,18 +33,20 @@ class _Sequence(_torch.autograd.Function):
                              .format(list(x.shape), setup.neurons, setup.neurons))
         trained = tensors[:len(setup.trained)]
         initial = tensors[len(setup.trained):]
-        batch = x.shape[1]
-        pop = _norn.Population(setup.model, setup.neurons, batch=batch, dt=setup.dt, params=setup.fixed,
-                               double=x.dtype == _torch.float64, surrogate=setup.surrogate, alpha=setup.alpha,
-                               detach_reset=setup.detach_reset)
+        double = x.dtype == _torch.float64
+        pop = setup.take(x.shape[1], double)
         for name, p in zip(setup.trained, trained):
             pop.set_parameter(name, p.detach().to("cpu", _torch.float64).numpy())
         for name, s in zip(setup.states, initial):
             if s is not None:
                 pop.set_state(name, s.detach().to("cpu", _torch.float64).numpy())
-        out = pop.forward(x.detach().contiguous().numpy(), checkpoint=setup.checkpoint, check=False)
+        xs = x.detach().contiguous().numpy()
+        if any(ctx.needs_input_grad):
+            out = pop.forward(xs, checkpoint=setup.checkpoint, check=False)
+        else:  # nothing to differentiate: no tape
+            out = pop.run(xs, check=False)["output"]
         finals = pop.states
-        ctx.pop = pop
+        ctx.lease = _Lease(setup, pop)  # back to the layer when the graph lets go of it
         ctx.parameter_shapes = [(p.shape, p.dtype) for p in trained]
         ctx.state_dtypes = [None if s is None else s.dtype for s in initial]
         ctx.setup = setup
@@ -55,8 +57,8 @@ class _Sequence(_torch.autograd.Function):
         setup = ctx.setup
         final_lambda = {name: g.contiguous().numpy() for name, g in zip(setup.states, grad_finals)
                         if g is not None and bool(g.any())}
-        r = ctx.pop.backward(grad_output=grad_output.contiguous().numpy(), final_lambda=final_lambda or None,
-                             traces=False, check=False)
+        r = ctx.lease.pop.backward(grad_output=grad_output.contiguous().numpy(), final_lambda=final_lambda or None,
+                                   traces=False, check=False)
         grad_x = _torch.from_numpy(r["input"]) if ctx.needs_input_grad[1] else None
         grads = []
         for name, (shape, dtype) in zip(setup.trained, ctx.parameter_shapes):
@@ -67,10 +69,36 @@ class _Sequence(_torch.autograd.Function):
         return (None, grad_x) + tuple(grads)
 
 
+class _Lease:
+    """A population lent to one forward: given back to its layer when the autograd graph
+    that holds it is freed (after its backward, or unused)."""
+    __slots__ = ("setup", "pop")
+
+    def __init__(self, setup, pop):
+        self.setup, self.pop = setup, pop
+
+    def __del__(self):
+        self.setup.give(self.pop)
+
+
 class _Setup:
-    """What a layer's every call shares."""
+    """What a layer's every call shares, and its populations not in use: a forward takes one
+    (its tape lives until the backward), the backward gives it back, so that a training loop
+    reuses the same memory every step."""
     __slots__ = ("model", "neurons", "dt", "fixed", "trained", "states", "surrogate", "alpha", "detach_reset",
-                 "checkpoint")
+                 "checkpoint", "idle")
+
+    def take(self, batch, double):
+        for k, pop in enumerate(self.idle):
+            if pop.batch == batch and (pop.dtype == _np.float64) == double:
+                del self.idle[k]
+                pop.reset()
+                return pop
+        return _norn.Population(self.model, self.neurons, batch=batch, dt=self.dt, params=self.fixed, double=double,
+                                surrogate=self.surrogate, alpha=self.alpha, detach_reset=self.detach_reset)
+
+    def give(self, pop):
+        self.idle = [pop] + self.idle[:3]
 
 
 class Population(_torch.nn.Module):
@@ -105,6 +133,7 @@ class Population(_torch.nn.Module):
         setup.states = [s["name"] for s in info["states"]]
         setup.surrogate, setup.alpha, setup.detach_reset = surrogate, alpha, bool(detach_reset)
         setup.checkpoint = int(checkpoint)
+        setup.idle = []
         self._setup = setup
         self.return_state = return_state
         defaults = {p["name"]: p["default"] for p in info["parameters"]}
