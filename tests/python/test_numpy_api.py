@@ -230,3 +230,16 @@ def test_emit_returns_the_generated_source():
     assert "namespace norn_emitted" in forward and "tau_mem_inv" in forward
     assert backward != forward and "bar_" in backward
     assert norn.emit("leaky", backward=True, surrogate="arctan") != norn.emit("leaky", backward=True, surrogate="fast_sigmoid")
+
+
+def test_arrays_of_the_populations_dtype_are_not_copied():
+    import sys
+    x = np.ones((10, 2, 3), np.float32)
+    p = norn.Population("lif", 3, batch=2)
+    before = sys.getrefcount(x)
+    p.forward(x)
+    assert sys.getrefcount(x) == before + 1  # the population keeps the caller's array itself for backward
+    y = np.ones((10, 2, 3), np.float64)  # another dtype: a converted copy is kept instead
+    before = sys.getrefcount(y)
+    p.forward(y)
+    assert sys.getrefcount(y) == before
