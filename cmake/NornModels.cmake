@@ -110,6 +110,21 @@ ${kernels}")
   set(${out_var} ${sources} PARENT_SCOPE)
 endfunction()
 
+# The files of a target for the model in HEADER (TYPE as below): the model's translation
+# units, and TEMPLATE configured as OUTPUT beside them. `caller` names the function in messages.
+function(norn_model_target_files caller name header type template output out_var)
+  get_filename_component(header_path ${header} ABSOLUTE)
+  norn_model_type("${caller}" ${header_path} "${type}" type)
+  string(MAKE_C_IDENTIFIER "${name}" id)
+  set(NORN_MODEL_ID ${id})
+  set(NORN_MODEL_HEADER ${header_path})
+  set(NORN_MODEL_TYPE ${type})
+  set(dir ${CMAKE_CURRENT_BINARY_DIR}/norn_model_${id})
+  norn_model_sources(${dir} ${id} ${header_path} ${type} files)
+  configure_file(${template} ${dir}/${output} @ONLY)
+  set(${out_var} ${dir}/${output} ${files} PARENT_SCOPE)
+endfunction()
+
 # A binary with the `norn` commands (simulate, train, bench, emit, models) for the model
 # declared in HEADER alongside the built-in ones.
 #
@@ -164,16 +179,9 @@ endfunction()
 # norn_lib (inside Norn's own build).
 function(norn_add_model_binary name header)
   cmake_parse_arguments(ARG "" "TYPE" "" ${ARGN})
-  get_filename_component(header_path ${header} ABSOLUTE)
-  norn_model_type("norn_add_model_binary(${name})" ${header_path} "${ARG_TYPE}" type)
-  string(MAKE_C_IDENTIFIER "${name}" id)
-  set(NORN_MODEL_ID ${id})
-  set(NORN_MODEL_HEADER ${header_path})
-  set(NORN_MODEL_TYPE ${type})
-  set(dir ${CMAKE_CURRENT_BINARY_DIR}/norn_model_${id})
-  norn_model_sources(${dir} ${id} ${header_path} ${type} files)
-  configure_file(${NORN_MODEL_MAIN_TEMPLATE} ${dir}/main.cpp @ONLY)
-  add_executable(${name} ${dir}/main.cpp ${files})
+  norn_model_target_files("norn_add_model_binary(${name})" ${name} ${header} "${ARG_TYPE}" ${NORN_MODEL_MAIN_TEMPLATE}
+                          main.cpp files)
+  add_executable(${name} ${files})
   norn_link_library(${name} plot)
   # pictures come from the plotting module, looked up next to the executable
   add_custom_command(TARGET ${name} POST_BUILD
@@ -187,15 +195,9 @@ endfunction()
 #   norn_add_model_module(<name> <header> [TYPE <C++ type>])
 function(norn_add_model_module name header)
   cmake_parse_arguments(ARG "" "TYPE" "" ${ARGN})
-  get_filename_component(header_path ${header} ABSOLUTE)
-  norn_model_type("norn_add_model_module(${name})" ${header_path} "${ARG_TYPE}" type)
-  string(MAKE_C_IDENTIFIER "${name}" id)
-  set(NORN_MODEL_ID ${id})
-  set(NORN_MODEL_TYPE ${type})
-  set(dir ${CMAKE_CURRENT_BINARY_DIR}/norn_model_${id})
-  norn_model_sources(${dir} ${id} ${header_path} ${type} files)
-  configure_file(${NORN_MODEL_MODULE_TEMPLATE} ${dir}/module.cpp @ONLY)
-  add_library(${name} MODULE ${dir}/module.cpp ${files})
+  norn_model_target_files("norn_add_model_module(${name})" ${name} ${header} "${ARG_TYPE}" ${NORN_MODEL_MODULE_TEMPLATE}
+                          module.cpp files)
+  add_library(${name} MODULE ${files})
   set_target_properties(${name} PROPERTIES PREFIX "" POSITION_INDEPENDENT_CODE ON CXX_VISIBILITY_PRESET hidden)
   norn_link_library(${name} plot)
 endfunction()

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <malloc.h>
 #include <runtime/core/errors.hpp>
+#include <runtime/core/number_text.hpp>
 #include <runtime/core/resources.hpp>
 #include <runtime/train/encoder.hpp>
 #include <runtime/train/layer_kind.hpp>
@@ -54,14 +55,8 @@ CLI::Validator count(std::uint64_t minimum, std::uint64_t maximum) {
 CLI::Validator real() {
   return CLI::Validator(
       [](std::string& text) -> std::string {
-        std::size_t used = 0;
-        double v = 0;
-        try {
-          v = std::stod(text, &used);
-        } catch (const std::exception&) {
-          used = 0;
-        }
-        if (used == 0 || used != text.size() || !std::isfinite(v) || !std::isfinite(float(v)))
+        const auto v = number_in(text);
+        if (!v || !std::isfinite(*v) || !std::isfinite(float(*v)))
           return fmt::format("expected a finite number within float range (|x| ≤ 3.4e38), got '{}'", text);
         return {};
       },
@@ -228,17 +223,11 @@ std::pair<std::string, double> parse_assignment(const std::string& text, const c
 }
 
 double parse_number(const std::string& text, const std::string& what) {
-  std::size_t used = 0;
-  double v = 0;
-  try {
-    v = std::stod(text, &used);
-  } catch (const std::exception&) {
-    fail("norn: {} must be a number, got '{}'", what, text);
-  }
-  if (used != text.size()) fail("norn: {} must be a number, got '{}'", what, text);
-  if (!std::isfinite(v) || !std::isfinite(float(v)))
+  const auto v = number_in(text);
+  if (!v) fail("norn: {} must be a number, got '{}'", what, text);
+  if (!std::isfinite(*v) || !std::isfinite(float(*v)))
     fail("norn: {} must be a finite number within float range (|x| ≤ 3.4e38), got '{}'", what, text);
-  return v;
+  return *v;
 }
 
 int run(int argc, char** argv, std::span<const model_entry> models, bool execute) {

@@ -30,14 +30,7 @@ class dynamic_population_of final : public dynamic_population {
   void reset() override { pop_.reset(); }
   void set_initial(std::string_view state, double value) override { pop_.set_initial(state, value); }
   void set_parameter(std::string_view name, double value) override { pop_.set_parameter(name, value); }
-  void set_parameter(std::string_view name, std::span<const float> v) override {
-    if constexpr (std::is_same_v<T, float>) {
-      pop_.set_parameter(name, v);
-    } else {
-      const std::vector<T> values(v.begin(), v.end());
-      pop_.set_parameter(name, std::span<const T>(values));
-    }
-  }
+  void set_parameter(std::string_view name, std::span<const float> v) override { set_parameter_from(name, v); }
   std::vector<float> parameter(std::size_t q) const override {
     const auto p = pop_.parameter(q);
     return {p.begin(), p.end()};
@@ -91,14 +84,7 @@ class dynamic_population_of final : public dynamic_population {
   }
 
   bool double_precision() const override { return std::is_same_v<T, double>; }
-  void set_parameter(std::string_view name, std::span<const double> v) override {
-    if constexpr (std::is_same_v<T, double>) {
-      pop_.set_parameter(name, v);
-    } else {
-      const std::vector<T> values(v.begin(), v.end());
-      pop_.set_parameter(name, std::span<const T>(values));
-    }
-  }
+  void set_parameter(std::string_view name, std::span<const double> v) override { set_parameter_from(name, v); }
   void read_parameter(std::size_t q, std::span<double> out) const override {
     const auto p = pop_.parameter(q);
     if (out.size() != p.size()) fail("norn: parameter '{}' has {} values, not {}", pop_.info().parameters.at(q).name, p.size(), out.size());
@@ -138,6 +124,17 @@ class dynamic_population_of final : public dynamic_population {
   std::size_t kept_bytes() const override { return tape_.bytes(); }
 
  private:
+  /// Values of either precision, converted when they are not the population's.
+  template <class U>
+  void set_parameter_from(std::string_view name, std::span<const U> v) {
+    if constexpr (std::is_same_v<T, U>) {
+      pop_.set_parameter(name, v);
+    } else {
+      const std::vector<T> values(v.begin(), v.end());
+      pop_.set_parameter(name, std::span<const T>(values));
+    }
+  }
+
   static constexpr const char* float_only = "norn: this population computes in float32; give it float32 arrays";
 
   template <class U>

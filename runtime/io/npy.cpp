@@ -163,22 +163,10 @@ mapped::mapped(const std::filesystem::path& path) : file_(path.string()) {
   if (dict_value(header, "fortran_order", file).substr(0, 4) != "Fals")
     fail("norn: {} is in Fortran order; save it in C order (numpy.ascontiguousarray)", file);
   shape_ = parse_shape(dict_value(header, "shape", file), file);
-  const descriptor* d = nullptr;
-  for (const auto& candidate : descriptors)
-    if (candidate.name == descr_) d = &candidate;
-  if (!d) fail("norn: {} has dtype '{}'; Norn reads little-endian float32/float64, integers and bool", file, descr_);
-  type_ = d->type;
-
-  size_ = 1;
-  for (auto dim : shape_) {
-    if (dim != 0 && size_ > std::numeric_limits<std::size_t>::max() / d->width / dim)
-      fail("norn: {} has an absurd shape {}", file, shape_text());
-    size_ *= dim;
-  }
+  const std::size_t width = resolve_type_and_size();
   const std::size_t available = total - offset - header_len;
-  if (available < size_ * d->width)
-    fail("norn: {} is truncated: shape {} needs {} bytes of data, found {}", file, shape_text(), size_ * d->width,
-         available);
+  if (available < size_ * width)
+    fail("norn: {} is truncated: shape {} needs {} bytes of data, found {}", file, shape_text(), size_ * width, available);
   data_ = bytes + offset + header_len;
 }
 
@@ -186,6 +174,11 @@ mapped::mapped(std::string name, std::string_view descr, std::vector<std::size_t
                std::shared_ptr<const void> owner)
     : file_(std::move(name)), descr_(descr), shape_(std::move(shape)), map_(std::move(owner)),
       data_(static_cast<const unsigned char*>(data)) {
+  resolve_type_and_size();
+  if (size_ > 0 && !data_) throw std::logic_error("npy::mapped: values without memory");
+}
+
+std::size_t mapped::resolve_type_and_size() {
   const descriptor* d = nullptr;
   for (const auto& candidate : descriptors)
     if (candidate.name == descr_) d = &candidate;
@@ -197,7 +190,7 @@ mapped::mapped(std::string name, std::string_view descr, std::vector<std::size_t
       fail("norn: {} has an absurd shape {}", file_, shape_text());
     size_ *= dim;
   }
-  if (size_ > 0 && !data_) throw std::logic_error("npy::mapped: values without memory");
+  return d->width;
 }
 
 void mapped::read(std::size_t first, std::span<float> out) const {

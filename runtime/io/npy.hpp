@@ -67,6 +67,10 @@ class mapped {
   std::size_t first_non_finite() const;
 
  private:
+  /// Sets type_ and size_ from descr_ and shape_ (bad_input naming file_ when they are not
+  /// Norn's); returns the bytes per value.
+  std::size_t resolve_type_and_size();
+
   std::string file_, descr_;
   std::vector<std::size_t> shape_;
   std::size_t size_ = 0;

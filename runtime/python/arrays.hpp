@@ -4,6 +4,7 @@
 /// ValueError in Python) or a TypeError naming the argument, never a crash.
 
 #include <runtime/core/errors.hpp>
+#include <runtime/io/npy.hpp>
 
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
@@ -24,33 +25,29 @@ struct type_error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// The shape of `a`, as "[a, b, c]".
-inline std::string shape_text(const py::array& a) {
-  std::string s = "[";
-  for (py::ssize_t k = 0; k < a.ndim(); ++k) s += (k ? ", " : "") + std::to_string(a.shape(k));
-  return s + "]";
-}
 
-/// `h` as a C-ordered array of T: the same object when it already is one (no copy), else a
-/// converted copy. Anything that is not an array of real numbers (strings, objects,
-/// complex values) is a type_error naming `what`.
-template <class T>
-py::array_t<T, py::array::c_style> as_array(py::handle h, std::string_view what) {
+/// `h` as an array of real numbers (a list is converted), with `flags` (py::array::c_style
+/// for C order: a copy only when it is not): anything else (strings, objects, complex values,
+/// None) is a type_error naming `what`.
+inline py::array real_array(py::handle h, std::string_view what, int flags = 0) {
   if (h.is_none()) throw type_error(fmt::format("norn: {} must be an array, got None", what));
   py::array a;
-  if (py::isinstance<py::array>(h)) {
-    a = py::reinterpret_borrow<py::array>(h);
-  } else {
-    try {
-      a = py::array::ensure(h);
-    } catch (const py::error_already_set&) {
-    }
-    if (!a) throw type_error(fmt::format("norn: {} must be an array of numbers, got {}", what, std::string(py::str(py::type::of(h)))));
+  try {
+    a = py::array::ensure(h, flags);
+  } catch (const py::error_already_set&) {
   }
+  if (!a) throw type_error(fmt::format("norn: {} must be an array of numbers, got {}", what, std::string(py::str(py::type::of(h)))));
   const char kind = a.dtype().kind();
   if (kind != 'f' && kind != 'i' && kind != 'u' && kind != 'b')
     throw type_error(fmt::format("norn: {} must hold real numbers, got dtype {}", what, std::string(py::str(a.dtype()))));
-  auto typed = py::array_t<T, py::array::c_style | py::array::forcecast>::ensure(a);
+  return a;
+}
+
+/// `h` as a C-ordered array of T: the same object when it already is one (no copy), else a
+/// converted copy; what real_array() refuses is refused.
+template <class T>
+py::array_t<T, py::array::c_style> as_array(py::handle h, std::string_view what) {
+  auto typed = py::array_t<T, py::array::c_style | py::array::forcecast>::ensure(real_array(h, what));
   if (!typed) throw type_error(fmt::format("norn: {} cannot be read as {}", what, sizeof(T) == 4 ? "float32" : "float64"));
   return typed;
 }
@@ -68,6 +65,9 @@ inline std::vector<std::size_t> dims(const py::array& a) {
   return d;
 }
 
+/// The shape of `a`, as "[a, b, c]".
+inline std::string shape_text(const py::array& a) { return npy::shape_text(dims(a)); }
+
 /// bad_input unless every value of `a` is finite.
 template <class T>
 void require_finite(const py::array_t<T, py::array::c_style>& a, std::string_view what) {
@@ -79,7 +79,9 @@ void require_finite(const py::array_t<T, py::array::c_style>& a, std::string_vie
 /// `bytes` of memory for an array, reused from an array freed before when one of that size
 /// is kept (a fresh page costs a fault: 12 µs apiece measured on this project's 2-core VM, so
 /// a training loop that allocated its [T, B, N] outputs anew spent more on faults than on
-/// the kernels); `release` hands it back. Called with the GIL held.
+/// the kernels); `release` hands it back. Called with the GIL held. The `norn` command keeps
+/// freed memory by setting glibc's thresholds for its whole process (cli::run); a module
+/// loaded into someone else's interpreter keeps its own arrays' memory instead.
 void* pooled_memory(std::size_t bytes);
 void release_pooled_memory(void* p, std::size_t bytes);
 

@@ -26,17 +26,8 @@ namespace {
 /// `a` as the data set code reads files: its own dtype, C order (copied only when it is not),
 /// kept alive by the returned view.
 std::shared_ptr<const npy::mapped> as_mapped(py::handle h, const std::string& name) {
-  if (h.is_none()) throw type_error(fmt::format("norn: {} must be an array, got None", name));
-  py::array a;
-  try {
-    a = py::array::ensure(h, py::array::c_style);
-  } catch (const py::error_already_set&) {
-  }
-  if (!a) throw type_error(fmt::format("norn: {} must be an array of numbers", name));
-  const char kind = a.dtype().kind();
-  if (kind != 'f' && kind != 'i' && kind != 'u' && kind != 'b')
-    throw type_error(fmt::format("norn: {} must hold real numbers, got dtype {}", name, std::string(py::str(a.dtype()))));
-  if (kind == 'f' && a.itemsize() == 2) a = py::array_t<float, py::array::c_style | py::array::forcecast>::ensure(a);
+  auto a = real_array(h, name, py::array::c_style);
+  if (a.dtype().kind() == 'f' && a.itemsize() == 2) a = py::array_t<float, py::array::c_style | py::array::forcecast>::ensure(a);
   const auto descr = py::cast<std::string>(a.dtype().attr("str"));
   auto* keep = new py::object(a);
   std::shared_ptr<const void> owner(keep, [](const void* p) {

@@ -207,7 +207,7 @@ class python_population {
       if (h.is_none()) return {};
       auto a = as_array<T>(h, what);
       if (dims(a) != kept_shape_)
-        fail("norn: {} has shape {}; the forward's sequence is {}", what, shape_text(a), npy_shape(kept_shape_));
+        fail("norn: {} has shape {}; the forward's sequence is {}", what, shape_text(a), npy::shape_text(kept_shape_));
       if (check) require_finite(a, what);
       alive.push_back(a);
       return values(a);
@@ -266,12 +266,6 @@ class python_population {
     d["initial"] = initial;
     if (traces) d["lambda"] = traces_out;
     return d;
-  }
-
-  static std::string npy_shape(const std::vector<std::size_t>& shape) {
-    std::string s = "[";
-    for (std::size_t k = 0; k < shape.size(); ++k) s += (k ? ", " : "") + std::to_string(shape[k]);
-    return s + "]";
   }
 
   std::unique_ptr<dynamic_population> pop_;

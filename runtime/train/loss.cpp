@@ -1,6 +1,7 @@
 #include <runtime/train/loss.hpp>
 
 #include <runtime/core/errors.hpp>
+#include <runtime/core/number_text.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -130,15 +131,9 @@ std::vector<double> parse_number_list(std::string_view text, std::string_view wh
   while (start <= text.size()) {
     const auto comma = text.find(',', start);
     const std::string item(text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
-    std::size_t used = 0;
-    double v = 0;
-    try {
-      v = std::stod(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (item.empty() || used != item.size() || !std::isfinite(v)) fail("norn: {} must be a number, got '{}'", what, item);
-    out.push_back(v);
+    const auto v = number_in(item);
+    if (!v || !std::isfinite(*v)) fail("norn: {} must be a number, got '{}'", what, item);
+    out.push_back(*v);
     if (comma == std::string_view::npos) break;
     start = comma + 1;
   }
