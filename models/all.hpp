@@ -15,12 +15,19 @@
 #include <models/lif_adex.hpp>
 #include <models/lif_refrac.hpp>
 #include <models/lsnn.hpp>
+#include <models/nir_cubali.hpp>
+#include <models/nir_cubalif.hpp>
+#include <models/nir_i.hpp>
+#include <models/nir_if.hpp>
+#include <models/nir_li.hpp>
+#include <models/nir_lif.hpp>
 #include <models/synaptic.hpp>
 
 #include <tuple>
 
 namespace norn::models {
 
-using all = std::tuple<lif, li, lif_refrac, lif_adex, izhikevich, lsnn, leaky, synaptic, alpha, lapicque>;
+using all = std::tuple<lif, li, lif_refrac, lif_adex, izhikevich, lsnn, leaky, synaptic, alpha, lapicque,
+                       nir_lif, nir_cubalif, nir_li, nir_cubali, nir_if, nir_i>;
 
 }  // namespace norn::models

@@ -9,6 +9,7 @@ packages=(
   catch2 libcli11-dev nlohmann-json3-dev
   libplplot-dev plplot-driver-cairo
   pybind11-dev python3-dev python3-numpy python3-torch python3-pytest
+  libhdf5-dev python3-h5py
 )
 if [[ "${1:-}" == --fuzz ]]; then packages+=(clang libclang-rt-14-dev); fi
 missing=()

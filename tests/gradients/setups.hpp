@@ -32,6 +32,12 @@ NORN_GRADIENT_SETUP(leaky, (drive{0.4, 0.3}), (drive{0.02, 0.01}));
 NORN_GRADIENT_SETUP(synaptic, (drive{0.3, 0.2}), (drive{0.01, 0.005}));
 NORN_GRADIENT_SETUP(alpha, (drive{2.0, 1.0}), (drive{0.05, 0.02}));
 NORN_GRADIENT_SETUP(lapicque, (drive{3.0, 2.0}), (drive{0.05, 0.02}));
+NORN_GRADIENT_SETUP(nir_lif, (drive{3.0, 1.0, 0.5}), (drive{0.05, 0.02}));
+NORN_GRADIENT_SETUP(nir_cubalif, (drive{4.0, 1.0, 0.5}), (drive{0.05, 0.02}));
+NORN_GRADIENT_SETUP(nir_li, (drive{1.0, 1.0}), (drive{1.0, 1.0}));
+NORN_GRADIENT_SETUP(nir_cubali, (drive{1.0, 1.0}), (drive{1.0, 1.0}));
+NORN_GRADIENT_SETUP(nir_if, (drive{300.0, 100.0, 0.5}), (drive{5.0, 2.0}));
+NORN_GRADIENT_SETUP(nir_i, (drive{1.0, 1.0}), (drive{1.0, 1.0}));
 
 #undef NORN_GRADIENT_SETUP
 

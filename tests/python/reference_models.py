@@ -59,6 +59,8 @@ DEFAULT_SURROGATE = {
     "lif": "superspike", "li": "superspike", "lif_refrac": "superspike", "lif_adex": "superspike",
     "izhikevich": "superspike", "lsnn": "superspike",
     "leaky": "arctan", "synaptic": "arctan", "alpha": "arctan", "lapicque": "arctan",
+    "nir_lif": "superspike", "nir_cubalif": "superspike", "nir_li": "superspike", "nir_cubali": "superspike",
+    "nir_if": "superspike", "nir_i": "superspike",
 }
 
 
@@ -206,15 +208,65 @@ def _lapicque(x, p, s, dt, spike, gate):
     return spike(mem - p["threshold"]), {"mem": mem}
 
 
+# NIR's neurons (nir/ir/neuron.py): one forward-Euler step of the ODEs, every derivative at
+# the state before the step; reset to v_reset when v > v_threshold.
+
+
+def _nir_lif(x, p, s, dt, spike, gate):
+    v = s["v"] + dt * (((p["v_leak"] - s["v"]) + p["r"] * x) / p["tau"])
+    z = spike(v - p["v_threshold"])
+    g = gate(z)
+    return z, {"v": (1.0 - g) * v + g * p["v_reset"]}
+
+
+def _nir_li(x, p, s, dt, spike, gate):
+    v = s["v"] + dt * (((p["v_leak"] - s["v"]) + p["r"] * x) / p["tau"])
+    return v, {"v": v}
+
+
+def _cuba(x, p, s, dt):
+    i = s["i"] + dt * ((p["w_in"] * x - s["i"]) / p["tau_syn"])
+    v = s["v"] + dt * (((p["v_leak"] - s["v"]) + p["r"] * s["i"]) / p["tau_mem"])
+    return v, i
+
+
+def _nir_cubalif(x, p, s, dt, spike, gate):
+    v, i = _cuba(x, p, s, dt)
+    z = spike(v - p["v_threshold"])
+    g = gate(z)
+    return z, {"v": (1.0 - g) * v + g * p["v_reset"], "i": i}
+
+
+def _nir_cubali(x, p, s, dt, spike, gate):
+    v, i = _cuba(x, p, s, dt)
+    return v, {"v": v, "i": i}
+
+
+def _nir_if(x, p, s, dt, spike, gate):
+    v = s["v"] + dt * (p["r"] * x)
+    z = spike(v - p["v_threshold"])
+    g = gate(z)
+    return z, {"v": (1.0 - g) * v + g * p["v_reset"]}
+
+
+def _nir_i(x, p, s, dt, spike, gate):
+    v = s["v"] + dt * (p["r"] * x)
+    return v, {"v": v}
+
+
 STEPS = {
     "lif": _lif, "li": _li, "lif_refrac": _lif_refrac, "lif_adex": _lif_adex, "izhikevich": _izhikevich,
     "lsnn": _lsnn, "leaky": _leaky, "synaptic": _synaptic, "alpha": _alpha, "lapicque": _lapicque,
+    "nir_lif": _nir_lif, "nir_cubalif": _nir_cubalif, "nir_li": _nir_li, "nir_cubali": _nir_cubali, "nir_if": _nir_if,
+    "nir_i": _nir_i,
 }
 
 STATES = {
     "lif": ("v", "i"), "li": ("v", "i"), "lif_refrac": ("v", "i", "rho"), "lif_adex": ("v", "i", "a"),
     "izhikevich": ("v", "u"), "lsnn": ("v", "i", "b"), "leaky": ("mem",), "synaptic": ("syn", "mem"),
     "alpha": ("syn_exc", "syn_inh", "mem"), "lapicque": ("mem",),
+    "nir_lif": ("v",), "nir_cubalif": ("v", "i"), "nir_li": ("v",), "nir_cubali": ("v", "i"), "nir_if": ("v",),
+    "nir_i": ("v",),
 }
 
 # Defaults and initial values as the model headers declare them (the tests check these
@@ -234,6 +286,13 @@ PARAMETER_DEFAULTS = {
     "synaptic": {"alpha": 0.9, "beta": 0.8, "threshold": 1.0},
     "alpha": {"alpha": 0.9, "beta": 0.8, "threshold": 1.0},
     "lapicque": {"R": 5.1, "C": 5e-3, "threshold": 1.0},
+    "nir_lif": {"tau": 0.01, "r": 1.0, "v_leak": 0.0, "v_threshold": 1.0, "v_reset": 0.0},
+    "nir_cubalif": {"tau_syn": 0.005, "tau_mem": 0.01, "r": 1.0, "v_leak": 0.0, "v_threshold": 1.0, "v_reset": 0.0,
+                    "w_in": 1.0},
+    "nir_li": {"tau": 0.01, "r": 1.0, "v_leak": 0.0},
+    "nir_cubali": {"tau_syn": 0.005, "tau_mem": 0.01, "r": 1.0, "v_leak": 0.0, "w_in": 1.0},
+    "nir_if": {"r": 1.0, "v_threshold": 1.0, "v_reset": 0.0},
+    "nir_i": {"r": 1.0},
 }
 
 STATE_INITIAL = {
@@ -241,9 +300,11 @@ STATE_INITIAL = {
     "lif_adex": {"v": 0.0, "i": 0.0, "a": 0.0}, "izhikevich": {"v": -70.0, "u": -14.0},
     "lsnn": {"v": 0.0, "i": 0.0, "b": 1.0}, "leaky": {"mem": 0.0}, "synaptic": {"syn": 0.0, "mem": 0.0},
     "alpha": {"syn_exc": 0.0, "syn_inh": 0.0, "mem": 0.0}, "lapicque": {"mem": 0.0},
+    "nir_lif": {"v": 0.0}, "nir_cubalif": {"v": 0.0, "i": 0.0}, "nir_li": {"v": 0.0}, "nir_cubali": {"v": 0.0, "i": 0.0},
+    "nir_if": {"v": 0.0}, "nir_i": {"v": 0.0},
 }
 
-SPIKING = {name: name != "li" for name in STEPS}
+SPIKING = {name: name not in ("li", "nir_li", "nir_cubali", "nir_i") for name in STEPS}
 
 
 def parameter_defaults(name):

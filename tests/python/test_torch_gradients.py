@@ -26,7 +26,7 @@ INFO = {m["name"]: m for m in norn.models()}
 def test_every_built_in_model_has_a_reference():
     assert KNOWN == list(ref.STEPS)
     assert KNOWN == ["lif", "li", "lif_refrac", "lif_adex", "izhikevich", "lsnn", "leaky", "synaptic", "alpha",
-                     "lapicque"]  # models/all.hpp
+                     "lapicque", "nir_lif", "nir_cubalif", "nir_li", "nir_cubali", "nir_if", "nir_i"]  # models/all.hpp
 
 
 @pytest.mark.parametrize("model", MODELS)
@@ -96,6 +96,10 @@ def _initial(model, rng, quiet):
         return {"syn_exc": u(0.0, 0.3), "syn_inh": u(-0.3, 0.0), "mem": u(0.0, 0.5)}
     if model == "lapicque":
         return {"mem": u(0.0, 0.5)}
+    if model in ("nir_lif", "nir_li", "nir_if", "nir_i"):
+        return {"v": u(0.0, 0.4)}
+    if model in ("nir_cubalif", "nir_cubali"):
+        return {"v": u(0.0, 0.4), "i": u(0.0, 0.5)}
     raise KeyError(model)
 
 
@@ -111,6 +115,13 @@ INPUTS = {
     "synaptic": ((0.0, 0.15), (-0.02, 0.02)),
     "alpha": ((0.0, 1.5), (-0.05, 0.05)),
     "lapicque": ((0.0, 1.5), (-0.05, 0.05)),
+    # NIR's neurons: dt / tau = 0.1 (0.2 for the synapse); IF and I integrate r x dt, r = 1
+    "nir_lif": ((0.0, 3.0), (-0.05, 0.05)),
+    "nir_cubalif": ((0.0, 3.0), (-0.05, 0.05)),
+    "nir_li": ((0.0, 3.0), (-0.05, 0.05)),
+    "nir_cubali": ((0.0, 3.0), (-0.05, 0.05)),
+    "nir_if": ((0.0, 60.0), (-1.0, 1.0)),
+    "nir_i": ((0.0, 60.0), (-1.0, 1.0)),
 }
 STEPS = {"izhikevich": 200}  # others: 100
 
