@@ -20,13 +20,16 @@ class current_source;
 /// Which optimizer group a parameter belongs to (they may get different learning rates).
 enum class parameter_group { weights, neuron };
 
-/// A trainable parameter as a layer exposes it: its values and its gradient, same shape.
+/// A parameter as a layer exposes it: its values and its gradient, same shape. One that is
+/// not `trained` is read (--init), saved and checkpointed like the others, but the optimizer
+/// leaves it as it is (a NIR file's fixed per-neuron values, an untrained scale).
 struct parameter_ref {
   std::string name;
   std::vector<std::size_t> shape;
   std::span<float> value;
   std::span<float> grad;
   parameter_group group = parameter_group::weights;
+  bool trained = true;
 };
 
 class layer {
@@ -53,7 +56,7 @@ class layer {
   /// The noise of a training batch (dropout's masks) drawn from `seed`, or none: evaluation.
   virtual void set_noise(std::optional<std::uint64_t> /*seed*/) {}
 
-  /// The trainable parameters (views into the layer).
+  /// The parameters (views into the layer), trained or not.
   virtual std::vector<parameter_ref> parameters() { return {}; }
   /// Sets every parameter gradient to zero.
   void zero_grad() {

@@ -12,8 +12,11 @@
 
 namespace norn {
 
-void optimizer::step(std::vector<parameter_ref>& params) {
+void optimizer::step(std::vector<parameter_ref>& all) {
   const auto& o = options_;
+  std::vector<parameter_ref> params;  // the trained ones: the others keep their values
+  for (auto& p : all)
+    if (p.trained) params.push_back(p);
   if (o.clip_value)
     for (auto& p : params)
       for (float& g : p.grad) g = std::clamp(g, float(-*o.clip_value), float(*o.clip_value));

@@ -58,8 +58,8 @@ reference conv(map3 in, std::size_t O, std::size_t k, std::size_t sh, std::size_
   };
 }
 
-/// Max or mean (padding counted as zero) of each k × k window moved by k.
-reference pool(map3 in, std::size_t k, bool max, std::size_t pad = 0) {
+/// Max or mean (padding counted as zero; the sum when `sum`) of each k × k window moved by k.
+reference pool(map3 in, std::size_t k, bool max, std::size_t pad = 0, bool sum = false) {
   return [=](const std::vector<double>& x, const std::vector<std::vector<double>>&) {
     const std::size_t Ho = (in.h + 2 * pad - k) / k + 1, Wo = (in.w + 2 * pad - k) / k + 1;
     std::vector<double> y(in.c * Ho * Wo);
@@ -74,7 +74,7 @@ reference pool(map3 in, std::size_t k, bool max, std::size_t pad = 0) {
               const double v = x[(c * in.h + std::size_t(ih)) * in.w + std::size_t(iw)];
               s = max ? std::max(s, v) : s + v;
             }
-          y[(c * Ho + oh) * Wo + ow] = max ? s : s / double(k * k);
+          y[(c * Ho + oh) * Wo + ow] = max || sum ? s : s / double(k * k);
         }
     return y;
   };
@@ -172,7 +172,7 @@ TEST_CASE("conv2d: a static (repeated) input is convolved once and its gradients
   }
 }
 
-TEST_CASE("maxpool2d and avgpool2d: outputs and gradients equal the reference") {
+TEST_CASE("maxpool2d, avgpool2d and sumpool2d: outputs and gradients equal the reference") {
   std::mt19937 gen(6);
   const map3 in{2, 6, 5};
   for (bool repeated : {false, true}) {
@@ -184,6 +184,10 @@ TEST_CASE("maxpool2d and avgpool2d: outputs and gradients equal the reference") 
     const auto a = build(R"({"type": "avgpool2d", "kernel": 3, "padding": 1})", {2, 6, 5}, &shape);
     CHECK(shape == std::vector<std::size_t>{2, 2, 2});
     check_layer(*a, pool(in, 3, false, 1), random_input(3, 2, 60, 0, repeated, gen), gen);
+    const auto s = build(R"({"type": "sumpool2d", "kernel": 3, "padding": 1})", {2, 6, 5}, &shape);
+    CHECK(shape == std::vector<std::size_t>{2, 2, 2});
+    CHECK(s->type() == "sumpool2d");
+    check_layer(*s, pool(in, 3, false, 1, true), random_input(3, 2, 60, 0, repeated, gen), gen);
   }
 }
 

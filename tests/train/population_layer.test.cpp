@@ -45,3 +45,52 @@ TEST_CASE("population layers: checkpoints give bit-identical gradients, feed-for
     CHECK(total > 0);
   }
 }
+
+TEST_CASE("population layers: per-neuron parameters and an untrained scale are read and kept, not trained") {
+  const auto c = parse_config(nlohmann::json::parse(R"({"seed": 1, "layers": [
+      {"type": "linear", "in": 6, "out": 5},
+      {"type": "scale", "train": false},
+      {"type": "nir_lif", "params": {"r": 20}, "per_neuron": ["tau", "v_threshold"], "train": ["r"]},
+      {"type": "linear", "out": 2}, {"type": "nir_li"}],
+      "loss": {"type": "cross_entropy", "reduction": "max"}, "optimizer": {"type": "sgd", "lr": 0.5}})"),
+                              "test", builtin_models());
+  network net = build_network(c);
+  std::vector<std::string> names;
+  for (const auto& p : net.parameters()) names.push_back(p.name + (p.trained ? "" : " (fixed)"));
+  CHECK(names == std::vector<std::string>{"0.weight", "0.bias", "1.scale (fixed)", "2.r", "2.tau (fixed)",
+                                          "2.v_threshold (fixed)", "3.weight", "3.bias"});
+  // per-neuron values set through the parameter views reach the neurons
+  auto params = net.parameters();
+  const std::vector<float> tau{0.01f, 0.02f, 0.005f, 0.01f, 0.03f};
+  std::copy(tau.begin(), tau.end(), params[4].value.begin());
+  for (float& s : params[2].value) s = 2.0f;
+  CHECK(net.at(2).neuron_parameter(*net.at(2).model()->parameter_index("tau")) == tau);
+  batch b;
+  b.x = sequence(20, 3, 6);
+  fill_bernoulli(b.x.span(), 0.4, 1.0, 5);
+  b.targets = {{}, {0.0f, 1.0f, 0.0f}};
+  net.zero_grad();
+  REQUIRE(std::isfinite(forward_backward(net, *c.loss_function, b).value));
+  optimizer opt(c.optimizer);
+  const std::vector<float> r_before(params[3].value.begin(), params[3].value.end());
+  opt.step(params);
+  CHECK(std::vector<float>(params[4].value.begin(), params[4].value.end()) == tau);  // fixed
+  for (float s : params[2].value) CHECK(s == 2.0f);
+  CHECK(std::vector<float>(params[3].value.begin(), params[3].value.end()) != r_before);  // trained
+}
+
+TEST_CASE("population layers: a parameter is trained or held per neuron, not both") {
+  for (const auto& [layer, message] :
+       {std::pair{R"({"type": "nir_lif", "per_neuron": ["tau"], "train": ["tau"]})", "trained or held per neuron"},
+        std::pair{R"({"type": "nir_lif", "per_neuron": ["tau_mem"]})", "has no parameter 'tau_mem'"},
+        std::pair{R"({"type": "nir_lif", "per_neuron": "tau"})", "expected a list"}}) {
+    INFO(layer);
+    try {
+      parse_config(nlohmann::json::parse(fmt::format(R"({{"layers": [{{"type": "linear", "in": 2, "out": 3}}, {}]}})", layer)),
+                   "test", builtin_models());
+      FAIL("accepted");
+    } catch (const bad_input& e) {
+      CHECK_THAT(e.what(), Catch::Matchers::Contains(message));
+    }
+  }
+}

@@ -1,6 +1,6 @@
 // avgpool2d: the mean of each window of each channel, as PyTorch's AvgPool2d with its
-// defaults (padding counts as zeros in the mean). The stride defaults to the kernel. A
-// static (repeated) input is pooled once.
+// defaults (padding counts as zeros in the mean); sumpool2d: the sum (NIR's SumPool2d).
+// The stride defaults to the kernel. A static (repeated) input is pooled once.
 #include <runtime/core/errors.hpp>
 #include <runtime/train/layers/grid.hpp>
 
@@ -10,15 +10,16 @@ namespace {
 
 class avgpool2d_layer final : public layer {
  public:
-  avgpool2d_layer(map_shape in, window2d w) : in_(in), out_(w.output(in, in.channels)), w_(w) {}
+  avgpool2d_layer(map_shape in, window2d w, bool sum)
+      : in_(in), out_(w.output(in, in.channels)), w_(w), sum_(sum) {}
 
-  std::string type() const override { return "avgpool2d"; }
+  std::string type() const override { return sum_ ? "sumpool2d" : "avgpool2d"; }
   std::size_t in_features() const override { return in_.size(); }
   std::size_t out_features() const override { return out_.size(); }
   bool takes_repeated() const override { return true; }
 
   void forward(const sequence& x, sequence& y, bool keep) override {
-    check_map_input("avgpool2d", x, in_);
+    check_map_input(sum_ ? "sumpool2d" : "avgpool2d", x, in_);
     reshape_like(x, y, out_features());
     const std::size_t rows = std::size_t(x.values.rows());
 #pragma omp parallel for schedule(static)
@@ -27,7 +28,7 @@ class avgpool2d_layer final : public layer {
       float* yr = y.values.data() + r * out_.size();
       for (std::size_t k = 0; k < out_.size(); ++k) yr[k] = 0.0f;
       visit([&](std::size_t i, std::size_t k) { yr[k] += xr[i]; });
-      const float scale = 1.0f / float(w_.kh * w_.kw);
+      const float scale = factor();
       for (std::size_t k = 0; k < out_.size(); ++k) yr[k] *= scale;
     }
     if (keep) input_repeated_ = x.repeated;
@@ -41,7 +42,7 @@ class avgpool2d_layer final : public layer {
     reshape_like(dy, *dx, in_features());
     dx->values.setZero();
     const std::size_t rows = std::size_t(dy.values.rows());
-    const float scale = 1.0f / float(w_.kh * w_.kw);
+    const float scale = factor();
 #pragma omp parallel for schedule(static)
     for (std::size_t r = 0; r < rows; ++r) {
       const float* d = dy.values.data() + r * out_.size();
@@ -51,6 +52,8 @@ class avgpool2d_layer final : public layer {
   }
 
  private:
+  float factor() const { return sum_ ? 1.0f : 1.0f / float(w_.kh * w_.kw); }
+
   /// f(input index, output index) for every input inside every window (not the padding).
   template <class F>
   void visit(F&& f) const {
@@ -70,8 +73,19 @@ class avgpool2d_layer final : public layer {
 
   map_shape in_, out_;
   window2d w_;
+  bool sum_;
   bool input_repeated_ = false;
 };
+
+template <bool sum>
+layer_plan parse_pool(const nlohmann::json& j, const config_place& where, const layer_context& context) {
+  constexpr const char* kind = sum ? "sumpool2d" : "avgpool2d";
+  const config_object c(j, where, {"type", "kernel", "stride", "padding"});
+  const map_shape in = input_map(c, context, kind);
+  const window2d w = read_window(c, in, true);
+  return layer_plan{kind, in.dims(), w.output(in, in.channels).dims(),
+                    [=](std::uint64_t) -> std::unique_ptr<layer> { return std::make_unique<avgpool2d_layer>(in, w, sum); }};
+}
 
 }  // namespace
 
@@ -79,14 +93,15 @@ extern const layer_kind avgpool2d_layer_kind{
     .name = "avgpool2d",
     .summary = "the mean of each window of [C, H, W] maps, as PyTorch's AvgPool2d: \"kernel\", \"stride\" (default: the "
                "kernel), \"padding\" (default 0, counted as zeros; each a number or [h, w])",
-    .parse = [](const nlohmann::json& j, const config_place& where, const layer_context& context) {
-      const config_object c(j, where, {"type", "kernel", "stride", "padding"});
-      const map_shape in = input_map(c, context, "avgpool2d");
-      const window2d w = read_window(c, in, true);
-      return layer_plan{"avgpool2d", in.dims(), w.output(in, in.channels).dims(),
-                        [=](std::uint64_t) -> std::unique_ptr<layer> { return std::make_unique<avgpool2d_layer>(in, w); }};
-    },
+    .parse = parse_pool<false>,
     .example = R"({"type": "avgpool2d", "kernel": [2, 3], "stride": 1, "padding": [1, 0]})",
     .example_input = {2, 4, 5}};
+
+extern const layer_kind sumpool2d_layer_kind{
+    .name = "sumpool2d",
+    .summary = "the sum of each window of [C, H, W] maps (NIR's SumPool2d): keys as avgpool2d's",
+    .parse = parse_pool<true>,
+    .example = R"({"type": "sumpool2d", "kernel": 2})",
+    .example_input = {2, 4, 4}};
 
 }  // namespace norn

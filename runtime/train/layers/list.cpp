@@ -11,6 +11,7 @@ extern const layer_kind population_layer_kind;
 extern const layer_kind conv2d_layer_kind;
 extern const layer_kind maxpool2d_layer_kind;
 extern const layer_kind avgpool2d_layer_kind;
+extern const layer_kind sumpool2d_layer_kind;
 extern const layer_kind flatten_layer_kind;
 extern const layer_kind dropout_layer_kind;
 
@@ -22,6 +23,7 @@ std::span<const layer_kind* const> layer_kinds() {
       &conv2d_layer_kind,
       &maxpool2d_layer_kind,
       &avgpool2d_layer_kind,
+      &sumpool2d_layer_kind,
       &flatten_layer_kind,
       &dropout_layer_kind,
   };

@@ -17,12 +17,15 @@ population_layer_base::population_layer_base(const population_options& o)
   for (const auto& [name, value] : o.set) pop_->set_parameter(name, value);
   for (const auto& [name, value] : o.initial) pop_->set_initial(name, value);
   const auto& info = pop_->info();
-  for (const auto& [name, groups] : o.train) {
+  auto held = o.train;
+  for (const auto& name : o.per_neuron) held.emplace_back(name, o.neurons);
+  for (std::size_t k = 0; k < held.size(); ++k) {
+    const auto& [name, groups] = held[k];
     const auto q = info.parameter_index(name);
     if (!q) fail("norn: model '{}' has no parameter '{}' (parameters: {})", info.name, name, info.parameter_names());
     if (groups == 0 || o.neurons % groups)
       fail("norn: parameter '{}' of {} neurons cannot be trained in {} groups", name, o.neurons, groups);
-    trained e{*q, {}, {}, {}};
+    trained e{*q, k < o.train.size(), {}, {}, {}};
     const auto current = pop_->parameter(*q);  // set for every neuron alike: group g starts from its first
     for (std::size_t g = 0; g < groups; ++g) e.value.push_back(current[g * (o.neurons / groups)]);
     e.grad.assign(e.value.size(), 0.0f);
@@ -37,7 +40,7 @@ population_layer_base::population_layer_base(const population_options& o)
 std::vector<parameter_ref> population_layer_base::parameters() {
   std::vector<parameter_ref> out;
   for (auto& e : trained_)
-    out.push_back({pop_->info().parameters[e.index].name, {e.value.size()}, e.value, e.grad, parameter_group::neuron});
+    out.push_back({pop_->info().parameters[e.index].name, {e.value.size()}, e.value, e.grad, parameter_group::neuron, e.learn});
   return out;
 }
 
@@ -100,14 +103,16 @@ std::vector<std::span<float>> population_layer_base::recordings(std::size_t t, s
 }
 
 void population_layer_base::attach_gradients(gradient_io<float>& io) {
-  for (auto& e : trained_) {
-    e.scratch.assign(pop_->neurons(), 0.0f);
-    io.grad_param[e.index] = e.scratch;
-  }
+  for (auto& e : trained_)
+    if (e.learn) {
+      e.scratch.assign(pop_->neurons(), 0.0f);
+      io.grad_param[e.index] = e.scratch;
+    }
 }
 
 void population_layer_base::accumulate_gradients() {
   for (auto& e : trained_) {
+    if (!e.learn) continue;
     const std::size_t block = e.scratch.size() / e.grad.size();
     for (std::size_t g = 0; g < e.grad.size(); ++g) {
       double sum = 0;
@@ -281,12 +286,32 @@ std::vector<std::pair<std::string, std::size_t>> trained_of(const config_object&
   return out;
 }
 
+std::vector<std::string> per_neuron_of(const config_object& c, const model_info& info,
+                                       const std::vector<std::pair<std::string, std::size_t>>& train) {
+  std::vector<std::string> out;
+  if (!c.has("per_neuron")) return out;
+  const auto& t = c.json("per_neuron");
+  const auto where = c.place("per_neuron");
+  if (!t.is_array()) where.error("expected a list of parameter names");
+  for (std::size_t k = 0; k < t.size(); ++k) {
+    const auto name = read_text(t[k], where.at(k));
+    if (!info.parameter_index(name))
+      where.at(k).error("model '{}' has no parameter '{}' (parameters: {})", info.name, name, info.parameter_names());
+    for (const auto& [trained, groups] : train)
+      if (trained == name) where.at(k).error("'{}' is trained (\"train\"); a parameter is trained or held per neuron, not both", name);
+    if (std::find(out.begin(), out.end(), name) != out.end()) where.at(k).error("'{}' is listed twice", name);
+    out.push_back(name);
+  }
+  return out;
+}
+
 }  // namespace
 
 extern const layer_kind population_layer_kind{
     .name = "population",
     .summary = "a population of a model, by the model's name, shaped as its input: \"neurons\", \"params\", \"initial\", "
-               "\"train\" (names, or name → \"neuron\"/\"channel\"/\"shared\"), "
+               "\"train\" (names, or name → \"neuron\"/\"channel\"/\"shared\"), \"per_neuron\" (names held per neuron, not trained, "
+               "read by --init), "
                "\"surrogate\", \"alpha\", \"detach_reset\", \"checkpoint_every\", \"recurrent\" (with \"autapses\", "
                "\"recurrent_std\")",
     .types =
@@ -297,7 +322,7 @@ extern const layer_kind population_layer_kind{
         },
     .parse = [](const nlohmann::json& j, const config_place& where, const layer_context& context) {
       const config_object c(j, where,
-                            {"type", "neurons", "params", "train", "initial", "surrogate", "alpha", "detach_reset",
+                            {"type", "neurons", "params", "train", "per_neuron", "initial", "surrogate", "alpha", "detach_reset",
                              "recurrent", "autapses", "recurrent_std", "checkpoint_every"});
       population_options o;
       o.model = &find_model(context.models, read_text(j.at("type"), where.at("type")));
@@ -309,6 +334,7 @@ extern const layer_kind population_layer_kind{
       o.set = values_of(c, "params", info, false);
       o.initial = values_of(c, "initial", info, true);
       o.train = trained_of(c, info, shape, o.neurons);
+      o.per_neuron = per_neuron_of(c, info, o.train);
       o.gradient.surrogate = c.text("surrogate", "");
       if (c.has("surrogate") && !info.surrogate_index(o.gradient.surrogate))
         c.place("surrogate").error("unknown surrogate '{}' for model '{}' (surrogates: {})", o.gradient.surrogate,

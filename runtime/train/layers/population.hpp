@@ -31,6 +31,9 @@ struct population_options {
   /// Trained parameters, each with how many values it has: 1 (shared by the population),
   /// one per channel (for a [C, H, W] input: neurons in C blocks of H·W), or one per neuron.
   std::vector<std::pair<std::string, std::size_t>> train;
+  /// Parameters held per neuron but not trained: named parameters like the trained ones
+  /// (--init reads them, checkpoints keep them), left alone by the optimizer.
+  std::vector<std::string> per_neuron;
   std::vector<std::pair<std::string, double>> initial;  ///< initial state values
   spike_gradient gradient;
   std::size_t checkpoint_every = 1;  ///< keep the state every K steps only (recompute in backward)
@@ -74,10 +77,11 @@ class population_layer_base : public layer {
   /// Attaches the recorded states' gradients to io.
   void attach_state_gradients(gradient_io<float>& io) const;
 
-  /// A trained parameter: `value` holds its groups (1, C or N values; neuron n takes
-  /// value[n·groups / N]).
+  /// A trained (or per-neuron fixed) parameter: `value` holds its groups (1, C or N values;
+  /// neuron n takes value[n·groups / N]).
   struct trained {
     std::size_t index;
+    bool learn = true;  ///< false: per_neuron, fixed
     std::vector<float> value, grad, scratch;
     std::vector<float> per_neuron(std::size_t neurons) const;
   };

@@ -33,9 +33,8 @@ class scale_layer final : public layer {
     }
   }
   std::vector<parameter_ref> parameters() override {
-    if (!trained_) return {};
     return {{"scale", {std::size_t(scale_.size())}, {scale_.data(), std::size_t(scale_.size())},
-             {grad_.data(), std::size_t(grad_.size())}}};
+             {grad_.data(), std::size_t(grad_.size())}, parameter_group::weights, trained_}};
   }
 
  private:
@@ -48,7 +47,7 @@ class scale_layer final : public layer {
 
 extern const layer_kind scale_layer_kind{
     .name = "scale",
-    .summary = "y = x ⊙ s, a factor per feature (NIR's Scale): \"value\" (initial s, default 1), \"train\" (default true)",
+    .summary = "y = x ⊙ s, a factor per feature (NIR's Scale): \"value\" (initial s, default 1), \"train\" (default true; untrained, s is still read by --init)",
     .parse = [](const nlohmann::json& j, const config_place& where, const layer_context& context) {
       const config_object c(j, where, {"type", "in", "value", "train"});
       const std::size_t features = input_features(c, context);
