@@ -155,14 +155,17 @@ function(norn_model_type caller header type out_var)
 endfunction()
 
 # Links `target` to Norn: norn::norn (the installed package) or norn_lib (inside Norn's own
-# build); sets `plot_var` to the plotting module's target.
+# build); sets `plot_var` to the plotting module's target and `<plot_var>_hdf5` to the HDF5
+# module's.
 function(norn_link_library target plot_var)
   if(TARGET norn_lib)
     target_link_libraries(${target} PRIVATE norn_lib)
     set(${plot_var} norn_plot PARENT_SCOPE)
+    set(${plot_var}_hdf5 norn_hdf5 PARENT_SCOPE)
   else()
     target_link_libraries(${target} PRIVATE norn::norn)
     set(${plot_var} norn::plot PARENT_SCOPE)
+    set(${plot_var}_hdf5 norn::hdf5 PARENT_SCOPE)
   endif()
   if(NOT CMAKE_BUILD_TYPE AND NOT CMAKE_CONFIGURATION_TYPES)
     target_compile_options(${target} PRIVATE -O3)  # no build type given: optimize the kernels anyway
@@ -183,9 +186,10 @@ function(norn_add_model_binary name header)
                           main.cpp files)
   add_executable(${name} ${files})
   norn_link_library(${name} plot)
-  # pictures come from the plotting module, looked up next to the executable
+  # pictures and NIR files come from Norn's modules, looked up next to the executable
   add_custom_command(TARGET ${name} POST_BUILD
-    COMMAND ${CMAKE_COMMAND} -E copy_if_different $<TARGET_FILE:${plot}> $<TARGET_FILE_DIR:${name}>
+    COMMAND ${CMAKE_COMMAND} -E copy_if_different $<TARGET_FILE:${plot}> $<TARGET_FILE:${plot_hdf5}>
+            $<TARGET_FILE_DIR:${name}>
     VERBATIM)
 endfunction()
 

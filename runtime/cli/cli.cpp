@@ -95,10 +95,13 @@ std::string train_kinds_help(std::span<const model_entry> models) {
 action add_simulate(CLI::App& app, std::span<const model_entry> models) {
   auto o = std::make_shared<simulate_options>();
   auto* cmd = app.add_subcommand("simulate", "Simulate a population of one model and record it");
-  cmd->add_option("--model", o->model, "Model name (see `norn models`)")->required();
+  cmd->add_option("--model", o->model, "Model name (see `norn models`); required unless --nir");
   cmd->add_option("--set", o->sets, "Set a parameter for every neuron: PARAM=VALUE (repeatable)");
-  cmd->add_option("--neurons", o->neurons, "Number of neurons N")->required()->check(count(1, max_size));
-  cmd->add_option("--steps", o->steps, "Number of time steps T")->required()->check(count(1, max_size));
+  cmd->add_option("--neurons", o->neurons, "Number of neurons N (required unless --nir)")->check(count(1, max_size));
+  cmd->add_option("--steps", o->steps, "Number of time steps T (required unless --nir)")->check(count(1, max_size));
+  cmd->add_option("--nir", o->nir,
+                  "Run the network of a NIR file instead of one model: --input X.npy is [T, F...] or [T, B, F...], "
+                  "DIR/output.npy its output; --record all adds every node's states as <node>.<state>.npy");
   cmd->add_option("--dt", o->dt, "Time step in seconds")->capture_default_str()->check(real());
   cmd->add_option("--input", o->input_file, "Input currents: .npy float array of shape [T, N]");
   cmd->add_option("--input-const", o->input_const, "Constant input current X for every neuron and step")->check(real());
@@ -120,14 +123,27 @@ action add_simulate(CLI::App& app, std::span<const model_entry> models) {
       ->capture_default_str()
       ->check(count(1, max_size));
   return [o, cmd, models] {
-    if (cmd->parsed()) simulate(*o, models);
+    if (!cmd->parsed()) return;
+    o->dt_given = cmd->count("--dt") > 0;
+    if (!o->nir.empty()) {
+      for (const char* option : {"--model", "--neurons", "--steps", "--set", "--input-const", "--input-bernoulli", "--loss"})
+        if (cmd->count(option)) fail("norn: {} does not go with --nir (the network and its parameters come from the file)", option);
+      simulate_nir(*o, models);
+      return;
+    }
+    for (const char* option : {"--model", "--neurons", "--steps"})
+      if (!cmd->count(option)) fail("norn: {} is required (or --nir FILE.nir)", option);
+    simulate(*o, models);
   };
 }
 
 action add_train(CLI::App& app, std::span<const model_entry> models) {
   auto o = std::make_shared<train_options>();
   auto* cmd = app.add_subcommand("train", "Train a network described by a JSON configuration");
-  cmd->add_option("config", o->config, "Configuration (JSON)")->required();
+  cmd->add_option("config", o->config, "Configuration (JSON); with --nir, everything but the layers");
+  cmd->add_option("--nir", o->nir, "Train the network of a NIR file, from its parameters (its neurons' parameters stay fixed)");
+  cmd->add_option("--dt", o->dt, "With --nir: the time step, when neither the file's metadata nor the configuration gives one")
+      ->check(real());
   cmd->add_option("--data", o->data, "Inputs (.npy): sequences [samples, steps, features...] or static samples [samples, features...]");
   cmd->add_option("--targets", o->targets, "Targets, as the configuration's loss needs them (see the losses below)");
   cmd->add_option("--test-data", o->test_data, "Held-out inputs, evaluated after every epoch");
@@ -145,6 +161,25 @@ action add_train(CLI::App& app, std::span<const model_entry> models) {
   cmd->footer(train_kinds_help(models));
   return [o, cmd, models] {
     if (cmd->parsed()) train_command(*o, models);
+  };
+}
+
+action add_nir(CLI::App& app, std::span<const model_entry> models) {
+  auto o = std::make_shared<nir_options>();
+  auto* cmd = app.add_subcommand("nir", "Read and write NIR files (the Neuromorphic Intermediate Representation)");
+  cmd->require_subcommand(1);
+  auto* imp = cmd->add_subcommand("import", "A NIR file as DIR/config.json and DIR/<layer>.<name>.npy (for train --init)");
+  imp->add_option("file", o->input, "The NIR file (.nir, HDF5)")->required();
+  imp->add_option("--dt", o->dt, "Time step in seconds (required unless the file's metadata has \"dt\")")->check(real());
+  imp->add_option("--out", o->out, "Output directory")->required();
+  auto* exp = cmd->add_subcommand("export", "A configuration and its parameters as a NIR file");
+  exp->add_option("config", o->input, "Configuration (JSON)")->required();
+  exp->add_option("--init", o->init, "Directory of the parameters (<name>.npy), as train --out writes them")->required();
+  exp->add_option("--dt", o->dt, "Time step written into the file's metadata (default: the configuration's)")->check(real());
+  exp->add_option("--out", o->out, "The NIR file to write")->required();
+  return [o, imp, exp, models] {
+    if (imp->parsed()) nir_import_command(*o, models);
+    if (exp->parsed()) nir_export_command(*o, models);
   };
 }
 
@@ -243,6 +278,7 @@ int run(int argc, char** argv, std::span<const model_entry> models, bool execute
   actions.push_back(add_simulate(app, models));
   actions.push_back(add_train(app, models));
   actions.push_back(add_eval(app, models));
+  actions.push_back(add_nir(app, models));
   actions.push_back(add_data(app));
   actions.push_back(add_bench(app, argv[0]));
   actions.push_back(add_models(app, models));

@@ -38,6 +38,9 @@ struct simulate_options {
   bool detach_reset = false;
   std::vector<std::string> record_adjoint;
   std::size_t checkpoint_every = 1;
+  // a NIR graph instead of one population
+  std::string nir;
+  bool dt_given = false;
 };
 
 /// Runs `norn simulate`.
@@ -50,7 +53,24 @@ struct train_options {
   std::optional<std::size_t> epochs;
   std::optional<std::uint64_t> seed;
   bool quiet = false;
+  std::string nir;            ///< the layers and their parameters from a NIR file
+  std::optional<double> dt;   ///< with nir: the time step
 };
+
+/// `norn nir import|export`'s options.
+struct nir_options {
+  std::string input;  ///< import: the NIR file; export: the configuration
+  std::string out;    ///< import: a directory; export: the NIR file
+  std::string init;   ///< export: the parameters' directory
+  std::optional<double> dt;
+};
+
+/// Runs `norn nir import`: a NIR file → DIR/config.json and DIR/<layer>.<name>.npy.
+void nir_import_command(const nir_options& o, std::span<const model_entry> models);
+/// Runs `norn nir export`: a configuration and its parameters → a NIR file.
+void nir_export_command(const nir_options& o, std::span<const model_entry> models);
+/// `norn simulate --nir`: runs a NIR graph over an input sequence.
+void simulate_nir(const simulate_options& o, std::span<const model_entry> models);
 
 /// Runs `norn train`.
 void train_command(const train_options& o, std::span<const model_entry> models);

@@ -10,6 +10,7 @@
 #include <runtime/core/errors.hpp>
 #include <runtime/train/trainer.hpp>
 #include <runtime/train/dataset.hpp>
+#include <runtime/train/nir.hpp>
 
 #include <fmt/core.h>
 
@@ -31,7 +32,31 @@ std::optional<std::filesystem::path> path_or_none(const std::string& s) {
 }  // namespace
 
 void train_command(const train_options& o, std::span<const model_entry> models) {
-  auto c = load_config(o.config, models);
+  // with --nir, the layers and their initial parameters come from a NIR file, the rest
+  // (loss, optimizer, schedule, data) from the configuration, when one is given
+  std::optional<nir::imported> graph;
+  auto take_graph = [&](nlohmann::json& j, const std::string& source) {
+    if (j.contains("layers")) fail("norn: {} has \"layers\": with --nir the layers come from {}", source, o.nir);
+    std::optional<double> dt = o.dt;
+    if (!dt && j.contains("dt") && j["dt"].is_number()) dt = j["dt"].get<double>();
+    graph = nir::import_graph(hdf5::read(o.nir), dt, o.nir);
+    j["dt"] = graph->dt;
+    j["input_shape"] = graph->config["input_shape"];
+    j["layers"] = graph->config["layers"];
+  };
+  train_config c;
+  if (o.nir.empty()) {
+    if (o.config.empty()) fail("norn: train needs a configuration (CONFIG.json), or --nir FILE.nir");
+    if (o.dt) fail("norn: --dt is for --nir; a configuration gives its own \"dt\"");
+    c = load_config(o.config, models);
+  } else if (o.config.empty()) {
+    nlohmann::json j = nlohmann::json::object();
+    take_graph(j, "");
+    c = parse_config(j, o.nir, models);
+  } else {
+    c = load_config(o.config, models, [&](nlohmann::json& j) { take_graph(j, o.config); });
+  }
+  const std::string config_name = o.config.empty() ? o.nir : o.config;
   if (o.epochs) c.epochs = *o.epochs;
   if (o.seed) c.seed = *o.seed;
   // paths first: a mistake there is found before any data is read or any epoch run
@@ -39,7 +64,7 @@ void train_command(const train_options& o, std::span<const model_entry> models) 
   if (!o.checkpoint.empty()) prepare_checkpoint_path(o.checkpoint);
   if (!o.resume.empty()) checkpoint_to_resume(o.resume);
   const auto data = o.data.empty() ? c.data : std::optional<std::filesystem::path>(o.data);
-  if (!data) fail("norn: train needs --data X.npy (or \"data\" in {})", o.config);
+  if (!data) fail("norn: train needs --data X.npy (or \"data\" in {})", config_name);
   const auto targets = o.targets.empty() ? c.targets : std::optional<std::filesystem::path>(o.targets);
   const dataset d = load_dataset(*data, targets, c);
   require_memory(network_bytes(c, d.steps, true),
@@ -50,6 +75,7 @@ void train_command(const train_options& o, std::span<const model_entry> models) 
   std::optional<dataset> test;
   if (test_data) test = load_dataset(*test_data, test_targets, c, "--test-data");
   network net = build_network(c);
+  if (graph) nir::apply_parameters(net, *graph);
   optimizer opt(c.optimizer);
   run_options r;
   r.init = path_or_none(o.init);

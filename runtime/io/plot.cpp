@@ -1,54 +1,19 @@
-// The plot functions: forwarded to the plotting module, loaded with dlopen on first use.
-// NORN_PLOT_MODULE names it explicitly; otherwise it is looked for next to the executable
-// (and in ../ and ../lib from it, as `cmake --install` lays it out), then on the library path.
+// The plot functions: forwarded to the plotting module, loaded with dlopen on first use
+// (module_loader.hpp says where it is looked for; NORN_PLOT_MODULE names it explicitly).
 
 #include <runtime/io/plot.hpp>
+#include <runtime/io/module_loader.hpp>
 #include <runtime/io/plot_module.hpp>
 
 #include <runtime/core/errors.hpp>
-
-#include <dlfcn.h>
-#include <unistd.h>
-
-#include <cstdlib>
-#include <mutex>
-#include <stdexcept>
 
 namespace norn::plot {
 
 namespace {
 
-std::filesystem::path executable_dir() {
-  std::error_code ec;
-  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return ec ? std::filesystem::path() : self.parent_path();
-}
-
 const module_api& api() {
-  static const module_api* loaded = [] {
-    std::vector<std::string> candidates;
-    if (const char* explicit_path = std::getenv("NORN_PLOT_MODULE")) candidates.emplace_back(explicit_path);
-    const auto dir = executable_dir();
-    if (!dir.empty())
-      for (const auto& sub : {".", "..", "../lib"})
-        candidates.push_back((dir / sub / "libnorn_plot.so").lexically_normal().string());
-#ifdef NORN_PLOT_MODULE_INSTALLED
-    candidates.emplace_back(NORN_PLOT_MODULE_INSTALLED);
-#endif
-    candidates.emplace_back("libnorn_plot.so");
-    std::string errors;
-    for (const auto& c : candidates) {
-      if (c.find('/') != std::string::npos && !std::filesystem::exists(c)) continue;
-      void* handle = ::dlopen(c.c_str(), RTLD_NOW | RTLD_LOCAL);
-      if (!handle) {
-        errors += std::string("; ") + ::dlerror();
-        continue;
-      }
-      auto entry = reinterpret_cast<const module_api* (*)()>(::dlsym(handle, "norn_plot_module"));
-      if (entry && entry()->version == module_api::current_version) return entry();
-    }
-    throw std::runtime_error("cannot load the plotting module libnorn_plot.so" + errors);
-  }();
+  static const auto* loaded = static_cast<const module_api*>(
+      load_module("libnorn_plot.so", "NORN_PLOT_MODULE", "norn_plot_module", module_api::current_version));
   return *loaded;
 }
 

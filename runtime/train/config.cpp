@@ -113,7 +113,8 @@ train_config parse_config(const json& j, const std::string& source, std::span<co
   return c;
 }
 
-train_config load_config(const std::filesystem::path& file, std::span<const model_entry> models) {
+train_config load_config(const std::filesystem::path& file, std::span<const model_entry> models,
+                         const std::function<void(nlohmann::json&)>& amend) {
   std::error_code ec;
   if (std::filesystem::exists(file, ec) && !std::filesystem::is_regular_file(file, ec))
     fail("norn: {} is not a regular file (a configuration is a JSON file)", file.string());
@@ -125,6 +126,7 @@ train_config load_config(const std::filesystem::path& file, std::span<const mode
   } catch (const json::exception& e) {  // parse errors, and numbers beyond double range (1e999)
     fail("norn: {} is not valid JSON: {}", file.string(), e.what());
   }
+  if (amend) amend(j);
   auto c = parse_config(j, file.filename().string(), models);
   const auto base = file.parent_path();
   for (auto* path : {&c.data, &c.targets, &c.test_data, &c.test_targets})

@@ -46,8 +46,10 @@ struct train_config {
 
 /// Parses and validates a configuration; bad_input with one line on any problem.
 train_config parse_config(const nlohmann::json& j, const std::string& source, std::span<const model_entry> models);
-/// Reads a configuration file.
-train_config load_config(const std::filesystem::path& file, std::span<const model_entry> models);
+/// Reads a configuration file; `amend`, when given, changes its JSON before it is parsed
+/// (train --nir puts the layers of a NIR file in).
+train_config load_config(const std::filesystem::path& file, std::span<const model_entry> models,
+                         const std::function<void(nlohmann::json&)>& amend = {});
 
 /// The network a configuration describes, initialized from its seed.
 network build_network(const train_config& c);
