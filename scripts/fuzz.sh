@@ -16,7 +16,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export ASAN_OPTIONS="detect_leaks=0"  # a harness runs millions of inputs in one process; leaks are the test suite's
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-for name in npy config cli dataset checkpoint; do
+for name in npy config cli dataset checkpoint nir; do
   mkdir -p "$work/$name"
   cp -r "$root/fuzz/corpus/$name/." "$work/$name/"
   echo "fuzz_$name: ${seconds} s"

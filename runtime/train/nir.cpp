@@ -440,7 +440,7 @@ imported import_graph(const hdf5::node& file, std::optional<double> dt, const st
       }
       if (!params.empty()) layer["params"] = params;
       if (!per_neuron.empty()) layer["per_neuron"] = per_neuron;
-      std::optional<std::vector<float>> recurrent_weight;
+      std::optional<std::vector<float>> recurrent_weight, recurrent_bias;
       if (auto rec = recurrent.find(n.name); rec != recurrent.end()) {
         const graph_node& w = *by_name.at(rec->second);
         const auto& wd = r.numbers(w, "weight");
@@ -448,18 +448,19 @@ imported import_graph(const hdf5::node& file, std::optional<double> dt, const st
           r.fail_at(w.name, fmt::format("a recurrent weight of '{}' must be [{}, {}], but is {}", n.name, N, N, npy::shape_text(wd.shape)));
         if (w.type == "Affine") {
           const auto& b = r.numbers(w, "bias");
-          if (std::any_of(b.numbers.begin(), b.numbers.end(), [](double x) { return x != 0; }))
-            r.fail_at(w.name, "a recurrent Affine with a non-zero bias: Norn's recurrent weights have no bias (add it to the "
-                              "bias of the layer before)");
+          if (b.numbers.size() != N) r.fail_at(w.name, fmt::format("'bias' holds {} values for {} neurons", b.numbers.size(), N));
+          recurrent_bias = as_float(b.numbers);
         }
         bool diagonal = false;
         for (std::size_t k = 0; k < N; ++k) diagonal = diagonal || wd.numbers[k * N + k] != 0;
         layer["recurrent"] = true;
         layer["autapses"] = diagonal;
+        if (recurrent_bias) layer["recurrent_bias"] = true;
         recurrent_weight = as_float(wd.numbers);
       }
       add_layer(n, layer);
       if (recurrent_weight) add_parameter("recurrent_weight", {N, N}, std::move(*recurrent_weight));
+      if (recurrent_bias) add_parameter("recurrent_bias", {N}, std::move(*recurrent_bias));
       for (auto& [key, v] : arrays) add_parameter(key, {N}, as_float(v));
     } else if (type == "Delay") {
       r.fail_at(n.name, "Delay is not supported yet (Norn's networks have no synaptic delays)");
@@ -598,8 +599,13 @@ hdf5::node export_graph(const json& config, network& net, double dt, std::span<c
         out.add("type", hdf5::node::text("Output"));
         out.add("shape", whole_array({N}));
         auto& rec = sub.add("w_rec", hdf5::node::group());
-        rec.add("type", hdf5::node::text("Linear"));
+        const bool bias = j.value("recurrent_bias", false);
+        rec.add("type", hdf5::node::text(bias ? "Affine" : "Linear"));
         rec.add("weight", float_array(w.shape, w.value));
+        if (bias) {
+          const auto& b = value_of(k, "recurrent_bias");
+          rec.add("bias", float_array(b.shape, b.value));
+        }
         hdf5::node edges;
         edges.what = hdf5::kind::strings;
         edges.type = "string";

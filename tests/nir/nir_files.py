@@ -114,7 +114,7 @@ def pool2d(x, k, stride, average):
 
 def simulate_chain(chain, x, dt, recurrent=None):
     """Runs a chain of (name, node dict) over x [T, B, F...]; `recurrent` maps a neuron's name
-    to its recurrent weight (input of step t gains W z_{t-1}). Returns (output [T, B, ...],
+    to its recurrent (weight, bias) (input of step t gains W z_{t-1} + b). Returns (output [T, B, ...],
     {name: {state: [T, B, ...]}})."""
     recurrent = recurrent or {}
     T, B = x.shape[:2]
@@ -141,7 +141,8 @@ def simulate_chain(chain, x, dt, recurrent=None):
                 shape = h.shape
                 flat = h.reshape(B, -1)
                 if name in recurrent:
-                    flat = flat + last.get(name, np.zeros_like(flat)) @ np.asarray(recurrent[name], np.float64).T
+                    w, b = recurrent[name]
+                    flat = flat + last.get(name, np.zeros_like(flat)) @ np.asarray(w, np.float64).T + b
                 s = states.get(name) or {k: np.zeros_like(flat) for k in STATES[ty]}
                 params = {k: np.asarray(v, np.float64).reshape(-1) if np.ndim(v) else v for k, v in n.items() if k != "type"}
                 out, states[name] = neuron_step(ty, params, s, flat, dt)

@@ -125,7 +125,8 @@ def test_convolution_and_pooling_nodes_against_euler(tmp_path):
 @pytest.mark.parametrize("style", ["subgraph", "flat"])
 def test_recurrent_neurons(tmp_path, style):
     """snnTorch's RSynaptic as it exports it (a subgraph input → lif ⇄ w_rec → output), and the
-    same recurrence written flat: the neurons become one recurrent population."""
+    same recurrence written flat through an Affine with a bias (as Norse's braille example,
+    NIR 0.2.0, holds it): the neurons become one recurrent population."""
     F, N = 5, 7
     w_rec = f32(N, N, lo=-0.6, hi=0.6)
     np.fill_diagonal(w_rec, 0)
@@ -141,14 +142,16 @@ def test_recurrent_neurons(tmp_path, style):
         edges = [("input", "fc"), ("fc", "rsyn"), ("rsyn", "output")]
         name = "rsyn.lif"
     else:
+        bias = f32(N, lo=-0.5, hi=0.5)
         nodes = {"input": nf.node("Input", shape=np.array([F])), "fc": fc, "lif": lif,
-                 "w_rec": nf.node("Affine", weight=w_rec, bias=np.zeros(N, np.float32)),
+                 "w_rec": nf.node("Affine", weight=w_rec, bias=bias),
                  "output": nf.node("Output", shape=np.array([N]))}
         edges = [("input", "fc"), ("fc", "lif"), ("lif", "w_rec"), ("w_rec", "lif"), ("lif", "output")]
         name = "lif"
     x = (RNG.uniform(0, 1, (50, 2, F)) < 0.3).astype(np.float32)
     out = run_graph(tmp_path, nf.graph(nodes, edges), x, 0.001)
-    want, records = nf.simulate_chain([("fc", fc), (name, lif)], x, 0.001, recurrent={name: w_rec})
+    rec = (w_rec, bias if style == "flat" else 0.0)
+    want, records = nf.simulate_chain([("fc", fc), (name, lif)], x, 0.001, recurrent={name: rec})
     plain, _ = nf.simulate_chain([("fc", fc), (name, lif)], x, 0.001)
     assert not np.array_equal(want, plain)  # the recurrence changes the spikes
     np.testing.assert_array_equal(np.load(out / "output.npy"), want)
@@ -159,6 +162,9 @@ def test_recurrent_neurons(tmp_path, style):
     layer = json.loads((d / "config.json").read_text())["layers"][1]
     assert layer["type"] == "nir_cubalif" and layer["recurrent"] is True and layer["autapses"] is False
     np.testing.assert_array_equal(np.load(d / "1.recurrent_weight.npy"), w_rec)
+    if style == "flat":
+        assert layer["recurrent_bias"] is True
+        np.testing.assert_array_equal(np.load(d / "1.recurrent_bias.npy"), bias)
 
 
 def test_snntorch_leaky_export_runs_as_beta_v_plus_x(tmp_path):
@@ -187,7 +193,8 @@ def test_per_neuron_and_shared_parameters_in_the_imported_configuration(tmp_path
     nodes = {"input": nf.node("Input", shape=np.array([3])), "fc": nf.node("Linear", weight=f32(N, 3)),
              "lif": nf.node("LIF", tau=tau, r=np.ones(N), v_leak=np.zeros(N), v_threshold=np.full(N, 0.7)),
              "output": nf.node("Output", shape=np.array([N]))}
-    nf.write(tmp_path / "g.nir", nf.graph(nodes, [("input", "fc"), ("fc", "lif"), ("lif", "output")], {"dt": 0.0005}))
+    nf.write(tmp_path / "g.nir", nf.graph(nodes, [("input", "fc"), ("fc", "lif"), ("lif", "output")], {"dt": 0.0005}),
+             version="0.2.0")
     d = tmp_path / "imported"
     r = norn("nir", "import", tmp_path / "g.nir", "--out", d)  # dt from the metadata
     config = json.loads((d / "config.json").read_text())
@@ -207,7 +214,8 @@ def test_round_trip_norn_nir_norn(tmp_path):
               "layers": [{"type": "linear", "in": 6, "out": 10},
                          {"type": "nir_lif", "params": {"r": 4.0}, "train": ["r", "v_threshold"]},
                          {"type": "linear", "out": 6, "bias": False},
-                         {"type": "nir_cubalif", "params": {"r": 3.0}, "recurrent": True, "train": ["w_in", "v_threshold"]},
+                         {"type": "nir_cubalif", "params": {"r": 3.0}, "recurrent": True, "recurrent_bias": True,
+                          "train": ["w_in", "v_threshold"]},
                          {"type": "scale", "value": 0.5},
                          {"type": "linear", "out": 3},
                          {"type": "nir_li", "params": {"r": 5.0}}],
@@ -234,7 +242,7 @@ def test_round_trip_norn_nir_norn(tmp_path):
     # back into Norn, and out again: the same file content
     d = tmp_path / "imported"
     norn("nir", "import", tmp_path / "a.nir", "--out", d)
-    for name in ("0.weight", "0.bias", "2.weight", "3.recurrent_weight", "5.weight", "5.bias", "4.scale"):
+    for name in ("0.weight", "0.bias", "2.weight", "3.recurrent_weight", "3.recurrent_bias", "5.weight", "5.bias", "4.scale"):
         np.testing.assert_array_equal(np.load(d / f"{name}.npy"), np.load(trained / f"{name}.npy"), err_msg=name)
     np.testing.assert_array_equal(np.load(d / "1.v_threshold.npy"), threshold)
     norn("nir", "export", d / "config.json", "--init", d, "--out", tmp_path / "b.nir")

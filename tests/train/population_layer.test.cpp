@@ -94,3 +94,41 @@ TEST_CASE("population layers: a parameter is trained or held per neuron, not bot
     }
   }
 }
+
+TEST_CASE("population layers: a recurrent bias acts as a constant input, forward and backward") {
+  // u_t = x_t + W z_{t−1} + b: the same as input x_t + b without the bias, and dL/db = Σ_t,b dL/dx
+  auto build = [](bool bias) {
+    const auto c = parse_config(nlohmann::json::parse(fmt::format(
+                                    R"({{"seed": 2, "layers": [{{"type": "nir_lif", "neurons": 6, "params": {{"r": 8}},
+                                        "recurrent": true, "recurrent_bias": {}}}]}})",
+                                    bias)),
+                                "test", builtin_models());
+    return build_network(c);
+  };
+  network with = build(true), without = build(false);
+  auto p = with.parameters(), q = without.parameters();
+  REQUIRE(p[0].name == "0.recurrent_weight");
+  REQUIRE(p[1].name == "0.recurrent_bias");
+  std::copy(q[0].value.begin(), q[0].value.end(), p[0].value.begin());
+  const std::vector<float> b{0.3f, -0.2f, 0.5f, 0.0f, 0.1f, -0.4f};
+  std::copy(b.begin(), b.end(), p[1].value.begin());
+  sequence x(30, 2, 6), shifted;
+  fill_bernoulli(x.span(), 0.3, 0.8, 9);
+  shifted = x;
+  for (Eigen::Index r = 0; r < shifted.values.rows(); ++r)
+    for (Eigen::Index n = 0; n < 6; ++n) shifted.values(r, n) += b[std::size_t(n)];
+  sequence y1, y2, dy(30, 2, 6), dx1, dx2;
+  with.at(0).forward(x, y1, true);
+  without.at(0).forward(shifted, y2, true);
+  CHECK(y1.values == y2.values);
+  CHECK(y1.values.sum() > 0);  // spikes
+  fill_bernoulli(dy.span(), 0.5, 1.0, 10);
+  with.zero_grad();
+  without.zero_grad();
+  with.at(0).backward(dy, &dx1);
+  without.at(0).backward(dy, &dx2);
+  // u is summed in another order (x + W z + b against (x + b) + W z): equal to rounding
+  CHECK((dx1.values - dx2.values).cwiseAbs().maxCoeff() <= 1e-5f * dx2.values.cwiseAbs().maxCoeff());
+  for (std::size_t n = 0; n < 6; ++n)
+    CHECK(p[1].grad[n] == Approx(dx1.values.col(Eigen::Index(n)).sum()).epsilon(1e-5));
+}

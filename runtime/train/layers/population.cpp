@@ -166,7 +166,9 @@ void population_layer::backward(const sequence& dy, sequence* dx) {
 
 recurrent_population_layer::recurrent_population_layer(const population_options& o)
     : population_layer_base(o), weight_(Eigen::Index(o.neurons), Eigen::Index(o.neurons)),
-      weight_grad_(matrix::Zero(Eigen::Index(o.neurons), Eigen::Index(o.neurons))) {
+      weight_grad_(matrix::Zero(Eigen::Index(o.neurons), Eigen::Index(o.neurons))),
+      bias_(vector::Zero(o.recurrent_bias ? Eigen::Index(o.neurons) : 0)),
+      bias_grad_(vector::Zero(o.recurrent_bias ? Eigen::Index(o.neurons) : 0)) {
   const double std = o.recurrent_std.value_or(std::sqrt(2.0 / double(o.neurons)));
   std::uint64_t k = 0;
   for (Eigen::Index r = 0; r < weight_.rows(); ++r)
@@ -183,6 +185,7 @@ void recurrent_population_layer::forward(const sequence& x, sequence& y, bool ke
   for (std::size_t t = 0; t < T; ++t) {
     auto u = input_.values.middleRows(Eigen::Index(t * B), Eigen::Index(B));
     if (t > 0) u.noalias() += y.values.middleRows(Eigen::Index((t - 1) * B), Eigen::Index(B)) * weight_.transpose();
+    if (bias_.size()) u.rowwise() += bias_.transpose();
     const std::span<const float> ut(u.data(), row);
     const std::span<float> yt(y.values.data() + t * row, row);
     if (keep) pop_->forward(1, ut, yt, recordings(t, 1));
@@ -215,6 +218,7 @@ void recurrent_population_layer::backward(const sequence& dy, sequence* dx) {
     weight_grad_.noalias() +=
         du.values.bottomRows(Eigen::Index((T - 1) * B)).transpose() * output_->values.topRows(Eigen::Index((T - 1) * B));
   if (!options_.autapses) weight_grad_.diagonal().setZero();
+  if (bias_.size()) bias_grad_ += du.values.colwise().sum().transpose();
   for (auto& g : state_grads_) g = sequence();
   if (dx) *dx = std::move(du);
 }
@@ -223,6 +227,9 @@ std::vector<parameter_ref> recurrent_population_layer::parameters() {
   std::vector<parameter_ref> out;
   out.push_back({"recurrent_weight", {std::size_t(weight_.rows()), std::size_t(weight_.cols())},
                  {weight_.data(), std::size_t(weight_.size())}, {weight_grad_.data(), std::size_t(weight_grad_.size())}});
+  if (bias_.size())
+    out.push_back({"recurrent_bias", {std::size_t(bias_.size())}, {bias_.data(), std::size_t(bias_.size())},
+                   {bias_grad_.data(), std::size_t(bias_grad_.size())}});
   for (auto& p : population_layer_base::parameters()) out.push_back(std::move(p));
   return out;
 }
@@ -313,7 +320,7 @@ extern const layer_kind population_layer_kind{
                "\"train\" (names, or name → \"neuron\"/\"channel\"/\"shared\"), \"per_neuron\" (names held per neuron, not trained, "
                "read by --init), "
                "\"surrogate\", \"alpha\", \"detach_reset\", \"checkpoint_every\", \"recurrent\" (with \"autapses\", "
-               "\"recurrent_std\")",
+               "\"recurrent_std\", \"recurrent_bias\")",
     .types =
         [](const layer_context& context) {
           std::vector<std::string> names;
@@ -323,7 +330,7 @@ extern const layer_kind population_layer_kind{
     .parse = [](const nlohmann::json& j, const config_place& where, const layer_context& context) {
       const config_object c(j, where,
                             {"type", "neurons", "params", "train", "per_neuron", "initial", "surrogate", "alpha", "detach_reset",
-                             "recurrent", "autapses", "recurrent_std", "checkpoint_every"});
+                             "recurrent", "autapses", "recurrent_std", "recurrent_bias", "checkpoint_every"});
       population_options o;
       o.model = &find_model(context.models, read_text(j.at("type"), where.at("type")));
       const auto& info = o.model->info;
@@ -345,9 +352,10 @@ extern const layer_kind population_layer_kind{
       o.gradient.detach_reset = c.boolean("detach_reset", o.recurrent);
       o.autapses = c.boolean("autapses", false);
       o.recurrent_std = c.positive("recurrent_std");
+      o.recurrent_bias = c.boolean("recurrent_bias", false);
       o.checkpoint_every = c.count("checkpoint_every", 1);
-      if (!o.recurrent && (c.has("autapses") || c.has("recurrent_std")))
-        c.error("\"autapses\" and \"recurrent_std\" need \"recurrent\": true");
+      if (!o.recurrent && (c.has("autapses") || c.has("recurrent_std") || c.has("recurrent_bias")))
+        c.error("\"autapses\", \"recurrent_std\" and \"recurrent_bias\" need \"recurrent\": true");
       return layer_plan{info.name, shape, shape,
                         [o](std::uint64_t seed) {
                           auto with_seed = o;

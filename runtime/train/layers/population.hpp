@@ -39,6 +39,7 @@ struct population_options {
   std::size_t checkpoint_every = 1;  ///< keep the state every K steps only (recompute in backward)
   bool recurrent = false;
   bool autapses = false;                ///< recurrent: keep W_rec's diagonal
+  bool recurrent_bias = false;          ///< recurrent: u_t gains a bias b_rec (zero at first), as NIR's Affine
   std::optional<double> recurrent_std;  ///< recurrent: N(0, std²) init, default √(2/N)
   std::uint64_t seed = 0;
 };
@@ -105,9 +106,10 @@ class population_layer final : public population_layer_base {
   const sequence* input_ = nullptr;  // the last kept forward's input
 };
 
-/// A recurrent population: the input of step t is x_t + W_rec z_{t−1}, as in Norse's
-/// recurrent cells (z_{−1} = 0). W_rec is [N, N], initialized N(0, 2/N) with a zero
-/// diagonal unless autapses are allowed (its diagonal gradient is then zeroed too).
+/// A recurrent population: the input of step t is x_t + W_rec z_{t−1} (+ b_rec with a
+/// recurrent bias), as in Norse's recurrent cells (z_{−1} = 0). W_rec is [N, N], initialized
+/// N(0, 2/N) with a zero diagonal unless autapses are allowed (its diagonal gradient is then
+/// zeroed too).
 class recurrent_population_layer final : public population_layer_base {
  public:
   explicit recurrent_population_layer(const population_options& o);
@@ -119,6 +121,7 @@ class recurrent_population_layer final : public population_layer_base {
 
  private:
   matrix weight_, weight_grad_;
+  vector bias_, bias_grad_;  // empty without a recurrent bias
   sequence input_;         // u_t = x_t + z_{t−1} W_recᵀ of the last forward
   const sequence* output_ = nullptr;  // z_t of the last forward
 };
