@@ -16,12 +16,14 @@ namespace norn::hdf5 {
 /// What a node of the tree is.
 enum class kind { group, numbers, strings, other };
 
-/// A group (named children, in the file's order: by name) or a dataset: numbers (any
+struct member;
+
+/// A group (named members, in the file's order: by name) or a dataset: numbers (any
 /// integer or floating-point type, read as double), strings (fixed or variable length), or
 /// something else (compound, enum, opaque, ...; `type` says what, nothing is read).
 struct node {
   kind what = kind::group;
-  std::vector<std::pair<std::string, node>> children;  ///< group
+  std::vector<member> children;                        ///< group
   std::vector<std::size_t> shape;                      ///< dataset; empty for a scalar
   std::vector<double> numbers;                         ///< numbers, in C order
   std::vector<std::string> strings;                    ///< strings, in C order
@@ -30,13 +32,9 @@ struct node {
   std::string type;
 
   /// The child named `name`, or null.
-  const node* child(std::string_view name) const {
-    for (const auto& [n, c] : children)
-      if (n == name) return &c;
-    return nullptr;
-  }
+  const node* child(std::string_view name) const;
   /// Adds a child (a group's) and returns it.
-  node& add(std::string name, node n) { return children.emplace_back(std::move(name), std::move(n)).second; }
+  node& add(std::string name, node n);
   /// Whether this is a dataset of numbers stored as integers.
   bool integral() const { return what == kind::numbers && type.find("int") != std::string::npos; }
   /// The number of elements of a dataset.
@@ -46,23 +44,42 @@ struct node {
     return n;
   }
 
-  static node group() { return node{}; }
-  static node text(std::string value) {
-    node n;
-    n.what = kind::strings;
-    n.strings.push_back(std::move(value));
-    n.type = "string";
-    return n;
-  }
-  static node numbers_of(std::vector<std::size_t> shape, std::vector<double> values, std::string type = "float32") {
-    node n;
-    n.what = kind::numbers;
-    n.shape = std::move(shape);
-    n.numbers = std::move(values);
-    n.type = std::move(type);
-    return n;
-  }
+  static node group();
+  static node text(std::string value);
+  static node numbers_of(std::vector<std::size_t> shape, std::vector<double> values, std::string type = "float32");
 };
+
+/// A group's member: its name and what it is.
+struct member {
+  std::string first;
+  node second;
+};
+
+inline const node* node::child(std::string_view name) const {
+  for (const auto& [n, c] : children)
+    if (n == name) return &c;
+  return nullptr;
+}
+inline node node::group() { return node{}; }
+inline node node::text(std::string value) {
+  node n;
+  n.what = kind::strings;
+  n.strings.push_back(std::move(value));
+  n.type = "string";
+  return n;
+}
+inline node node::numbers_of(std::vector<std::size_t> shape, std::vector<double> values, std::string type) {
+  node n;
+  n.what = kind::numbers;
+  n.shape = std::move(shape);
+  n.numbers = std::move(values);
+  n.type = std::move(type);
+  return n;
+}
+inline node& node::add(std::string name, node n) {
+  children.push_back(member{std::move(name), std::move(n)});
+  return children.back().second;
+}
 
 /// Reads a whole file. bad_input (one line naming the file) when it is missing, not HDF5,
 /// truncated or unreadable, or nests deeper than 64 groups.

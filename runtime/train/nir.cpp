@@ -256,8 +256,10 @@ imported import_graph(const hdf5::node& file, std::optional<double> dt, const st
       }
     }
   }
-  for (const auto& [neuron, w] : recurrent)
+  for (const auto& connection : recurrent) {
+    const std::string& w = connection.second;
     std::erase_if(edges, [&](const auto& e) { return e.first == w || e.second == w; });
+  }
   std::set<std::string> weights_of_recurrence;
   for (const auto& [neuron, w] : recurrent) weights_of_recurrence.insert(w);
 
