@@ -579,6 +579,7 @@ hdf5::node export_graph(const json& config, network& net, double dt, std::span<c
     } else if (type == "dropout") {
       continue;  // the identity outside training: NIR graphs are for inference
     } else if (const auto* nk = neuron_by_model(type)) {
+      if (j.contains("initial")) where.error("NIR has no initial states: a population with \"initial\" cannot be exported");
       auto& l = net.at(k);
       const auto* info = l.model();
       const std::size_t N = lp.out_features();

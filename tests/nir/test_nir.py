@@ -397,3 +397,8 @@ def test_exporting_what_nir_cannot_hold_is_refused(tmp_path):
     r = norn("nir", "export", tmp_path / "net.json", "--init", params, "--out", tmp_path / "x.nir", ok=False)
     assert r.returncode == 2 and "layers[1]" in r.stderr and "not one of NIR's neurons" in r.stderr
     assert not (tmp_path / "x.nir").exists()
+    config["layers"][1] = {"type": "nir_lif", "initial": {"v": 0.5}}
+    (tmp_path / "net.json").write_text(json.dumps(config))
+    r = norn("nir", "export", tmp_path / "net.json", "--init", params, "--out", tmp_path / "x.nir", ok=False)
+    assert r.returncode == 2 and "layers[1]" in r.stderr and "initial states" in r.stderr
+    assert not (tmp_path / "x.nir").exists()
