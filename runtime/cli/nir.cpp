@@ -54,19 +54,12 @@ void nir_import_command(const nir_options& o, std::span<const model_entry> model
 }
 
 void nir_export_command(const nir_options& o, std::span<const model_entry> models) {
-  std::ifstream in(o.input);
-  if (!in) fail("norn: cannot open {}: no such file or not readable", o.input);
-  nlohmann::json j;
-  try {
-    in >> j;
-  } catch (const nlohmann::json::exception& e) {
-    fail("norn: {} is not valid JSON: {}", o.input, e.what());
-  }
-  const auto c = load_config(o.input, models);
+  nlohmann::json j;  // the layers' own keys (kernel, bias, recurrent) as the file gives them
+  const auto c = load_config(o.input, models, [&](const nlohmann::json& read) { j = read; });
   network net = build_network(c);
   load_parameters(net, o.init, true);
   const double dt = checked_dt(o.dt).value_or(c.dt);
-  const auto file = nir::export_graph(j, net, dt, models);
+  const auto file = nir::export_graph(j, c, net, dt);
   hdf5::write(o.out, file);
   fmt::print("{} with {} → {} ({} layers, dt {} s)\n", o.input, o.init, o.out, c.layers.size(), dt);
 }

@@ -502,10 +502,30 @@ hdf5::node whole_array(std::vector<std::size_t> values) {
 }
 hdf5::node whole_scalar(long long v) { return hdf5::node::numbers_of({}, {double(v)}, "int64"); }
 
+/// An Input or Output node of the given shape.
+hdf5::node end_node(const char* type, std::vector<std::size_t> shape) {
+  hdf5::node n = hdf5::node::group();
+  n.add("type", hdf5::node::text(type));
+  n.add("shape", whole_array(std::move(shape)));
+  return n;
+}
+
+/// A graph's `edges`: [E, 2] strings, (from, to) per row.
+hdf5::node edge_table(const std::vector<std::pair<std::string, std::string>>& edges) {
+  hdf5::node t;
+  t.what = hdf5::kind::strings;
+  t.type = "string";
+  t.shape = {edges.size(), 2};
+  for (const auto& [from, to] : edges) {
+    t.strings.push_back(from);
+    t.strings.push_back(to);
+  }
+  return t;
+}
+
 }  // namespace
 
-hdf5::node export_graph(const json& config, network& net, double dt, std::span<const model_entry> models) {
-  const auto plan = parse_config(config, "the configuration", models);
+hdf5::node export_graph(const json& config, const train_config& plan, network& net, double dt) {
   if (plan.layers.size() != net.size()) throw std::logic_error("norn: the network does not fit its configuration");
   hdf5::node file = hdf5::node::group();
   file.add("version", hdf5::node::text(written_version));
@@ -513,12 +533,7 @@ hdf5::node export_graph(const json& config, network& net, double dt, std::span<c
   auto& nodes = root.add("nodes", hdf5::node::group());
   std::vector<std::string> chain{"input"};
   const auto first_in = plan.input_shape.empty() ? std::vector<std::size_t>{plan.layers[0].in_features()} : plan.input_shape;
-  {
-    auto& in = nodes.add("input", hdf5::node::group());
-    in.add("type", hdf5::node::text("Input"));
-    in.add("shape", whole_array(first_in));
-  }
-  std::vector<hdf5::node> recurrent_graphs;
+  nodes.add("input", end_node("Input", first_in));
   const auto all = net.parameters();
   auto value_of = [&](std::size_t k, const std::string& name) -> const parameter_ref& {
     const auto full = fmt::format("{}.{}", k, name);
@@ -594,13 +609,9 @@ hdf5::node export_graph(const json& config, network& net, double dt, std::span<c
         const auto& w = value_of(k, "recurrent_weight");
         n.add("type", hdf5::node::text("NIRGraph"));
         auto& sub = n.add("nodes", hdf5::node::group());
-        auto& in = sub.add("input", hdf5::node::group());
-        in.add("type", hdf5::node::text("Input"));
-        in.add("shape", whole_array({N}));
+        sub.add("input", end_node("Input", {N}));
         sub.add("neurons", std::move(neuron));
-        auto& out = sub.add("output", hdf5::node::group());
-        out.add("type", hdf5::node::text("Output"));
-        out.add("shape", whole_array({N}));
+        sub.add("output", end_node("Output", {N}));
         auto& rec = sub.add("w_rec", hdf5::node::group());
         const bool bias = j.value("recurrent_bias", false);
         rec.add("type", hdf5::node::text(bias ? "Affine" : "Linear"));
@@ -609,12 +620,7 @@ hdf5::node export_graph(const json& config, network& net, double dt, std::span<c
           const auto& b = value_of(k, "recurrent_bias");
           rec.add("bias", float_array(b.shape, b.value));
         }
-        hdf5::node edges;
-        edges.what = hdf5::kind::strings;
-        edges.type = "string";
-        edges.shape = {4, 2};
-        edges.strings = {"input", "neurons", "neurons", "w_rec", "w_rec", "neurons", "neurons", "output"};
-        n.add("edges", std::move(edges));
+        n.add("edges", edge_table({{"input", "neurons"}, {"neurons", "w_rec"}, {"w_rec", "neurons"}, {"neurons", "output"}}));
       } else {
         n = std::move(neuron);
       }
@@ -628,21 +634,11 @@ hdf5::node export_graph(const json& config, network& net, double dt, std::span<c
     nodes.add(name, std::move(n));
     chain.push_back(name);
   }
-  {
-    auto& out = nodes.add("output", hdf5::node::group());
-    out.add("type", hdf5::node::text("Output"));
-    out.add("shape", whole_array(plan.layers.back().out_shape));
-  }
+  nodes.add("output", end_node("Output", plan.layers.back().out_shape));
   chain.push_back("output");
-  hdf5::node edges;
-  edges.what = hdf5::kind::strings;
-  edges.type = "string";
-  edges.shape = {chain.size() - 1, 2};
-  for (std::size_t k = 0; k + 1 < chain.size(); ++k) {
-    edges.strings.push_back(chain[k]);
-    edges.strings.push_back(chain[k + 1]);
-  }
-  root.add("edges", std::move(edges));
+  std::vector<std::pair<std::string, std::string>> edges;
+  for (std::size_t k = 0; k + 1 < chain.size(); ++k) edges.emplace_back(chain[k], chain[k + 1]);
+  root.add("edges", edge_table(edges));
   root.add("type", hdf5::node::text("NIRGraph"));
   auto& meta = root.add("metadata", hdf5::node::group());
   meta.add("dt", hdf5::node::numbers_of({}, {dt}, "float64"));

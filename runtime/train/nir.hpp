@@ -15,6 +15,7 @@
 
 #include <runtime/core/registry.hpp>
 #include <runtime/io/hdf5.hpp>
+#include <runtime/train/config.hpp>
 #include <runtime/train/network.hpp>
 
 #include <nlohmann/json.hpp>
@@ -49,9 +50,10 @@ imported import_graph(const hdf5::node& file, std::optional<double> dt, const st
 /// Sets the network's parameters to the imported arrays.
 void apply_parameters(network& net, const imported& g);
 
-/// The NIR file of a configuration (its JSON) with the network's current parameters, for a
-/// time step `dt` (written into the graph's metadata). bad_input for a layer NIR cannot hold
-/// (maxpool2d; populations of models other than NIR's own).
-hdf5::node export_graph(const nlohmann::json& config, network& net, double dt, std::span<const model_entry> models);
+/// The NIR file of a configuration (its JSON and the parsed plan) with the network's current
+/// parameters, for a time step `dt` (written into the graph's metadata). bad_input for a
+/// layer NIR cannot hold (maxpool2d; populations of models other than NIR's own, or with
+/// initial states).
+hdf5::node export_graph(const nlohmann::json& config, const train_config& plan, network& net, double dt);
 
 }  // namespace norn::nir
