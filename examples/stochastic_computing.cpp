@@ -40,7 +40,7 @@ constexpr std::size_t N = 32, H = 256, B = 32, T = 1000;
 /// workshop's LIFRefracRecurrentCell.
 network make_network(std::uint64_t seed) {
   network net;
-  net.add(std::make_unique<linear_layer>(H, N, false, seed, std::sqrt(2.0 / N)));
+  net.add(std::make_unique<linear_layer<float>>(H, N, false, seed, std::sqrt(2.0 / N)));
   population_options o;
   o.model = &find_model(builtin_models(), "lif_refrac");
   o.neurons = N;

@@ -15,6 +15,7 @@
 #include <fmt/core.h>
 
 #include <csignal>
+#include <type_traits>
 #include <signal.h>
 
 #include <memory>
@@ -74,9 +75,6 @@ void train_command(const train_options& o, std::span<const model_entry> models) 
   if (test_targets && !test_data) fail("norn: --test-targets without --test-data");
   std::optional<dataset> test;
   if (test_data) test = load_dataset(*test_data, test_targets, c, "--test-data");
-  network net = build_network(c);
-  if (graph) nir::apply_parameters(net, *graph);
-  optimizer opt(c.optimizer);
   run_options r;
   r.init = path_or_none(o.init);
   r.checkpoint = path_or_none(o.checkpoint);
@@ -93,8 +91,15 @@ void train_command(const train_options& o, std::span<const model_entry> models) 
   ::sigaction(SIGINT, &action, nullptr);
   ::sigaction(SIGTERM, &action, nullptr);
   r.stop = &stop;
-  try {
+  auto run = [&]<class Real>(std::type_identity<Real>) {
+    basic_network<Real> net = build_network<Real>(c);
+    if (graph) nir::apply_parameters(net, *graph);
+    basic_optimizer<Real> opt(c.optimizer);
     train(net, opt, d, c, r, test ? &*test : nullptr);
+  };
+  try {
+    if (c.double_precision) run(std::type_identity<double>{});
+    else run(std::type_identity<float>{});
   } catch (const interrupted& e) {
     throw stopped(128 + e.signal,
                   fmt::format("norn: interrupted by {} after {} epochs and {} batches{}", e.signal == SIGINT ? "SIGINT" : "SIGTERM",
@@ -103,6 +108,16 @@ void train_command(const train_options& o, std::span<const model_entry> models) 
                                            : std::string("; nothing kept (no --checkpoint)")));
   }
 }
+
+namespace {
+/// The evaluation of the network read from `init`, computing in Real.
+template <class Real>
+evaluation evaluate_with(const train_config& c, const std::filesystem::path& init, const dataset& d) {
+  basic_network<Real> net = build_network<Real>(c);
+  load_parameters(net, init, true);
+  return evaluate(net, d, c);
+}
+}  // namespace
 
 void eval_command(const eval_options& o, std::span<const model_entry> models) {
   if (!o.out.empty()) output_set::check(o.out, "--out");
@@ -113,9 +128,7 @@ void eval_command(const eval_options& o, std::span<const model_entry> models) {
   const dataset d = load_dataset(*data, targets, c);
   require_memory(network_bytes(c, d.steps, false),
                  fmt::format("evaluating this network (batch {}, {} steps)", c.batch_size, d.steps));
-  network net = build_network(c);
-  load_parameters(net, o.init, true);
-  const auto e = evaluate(net, d, c);
+  const auto e = c.double_precision ? evaluate_with<double>(c, o.init, d) : evaluate_with<float>(c, o.init, d);
   fmt::print("loss {:.6g}{}\n", e.loss, e.accuracy >= 0 ? fmt::format(" accuracy {:.4f} ({} samples)", e.accuracy, d.samples) : "");
   if (!o.out.empty()) write_evaluation(e, o.out);
 }

@@ -1,6 +1,7 @@
 #pragma once
 /// The arrays a population's backward reads and writes.
 
+#include <cstddef>
 #include <span>
 #include <vector>
 
@@ -16,6 +17,16 @@ struct gradient_io {
   std::vector<std::span<T>> grad_param;           ///< out: [N] dL/dθ per neuron, summed over batch and the steps
   std::vector<std::span<T>> lambda;               ///< [B·N] in: λ after the last step (empty: zero); out: λ before the first
   std::vector<std::span<T>> record_lambda;        ///< out: [steps × B·N] λ of each state after step t
+
+  /// One empty span per state and parameter.
+  static gradient_io sized(std::size_t states, std::size_t parameters) {
+    gradient_io io;
+    io.grad_state.resize(states);
+    io.grad_param.resize(parameters);
+    io.lambda.resize(states);
+    io.record_lambda.resize(states);
+    return io;
+  }
 };
 
 }  // namespace norn

@@ -70,14 +70,7 @@ class dynamic_population_of final : public dynamic_population {
     if constexpr (std::is_same_v<T, float>) pop_.forward(steps, x, out, tape_, recordings(record));
     else fail("norn: a double-precision population's forward with gradients takes float64 arrays");
   }
-  gradient_io<float> gradients() const override {
-    gradient_io<float> io;
-    io.grad_state.resize(S);
-    io.grad_param.resize(pop_type::parameter_count);
-    io.lambda.resize(S);
-    io.record_lambda.resize(S);
-    return io;
-  }
+  gradient_io<float> gradients() const override { return gradient_io<float>::sized(S, pop_type::parameter_count); }
   void backward(std::span<const float> x, const gradient_io<float>& io, std::size_t t0, std::size_t t1) override {
     if constexpr (std::is_same_v<T, float>) pop_.backward(tape_, x, io, t0, t1);
     else fail("norn: a double-precision population's backward takes float64 arrays");

@@ -194,14 +194,7 @@ class population {
   }
 
   /// Spans for the gradients of this model: one per state and per parameter, all empty.
-  gradient_io<T> gradients() const {
-    gradient_io<T> io;
-    io.grad_state.resize(state_count);
-    io.grad_param.resize(parameter_count);
-    io.lambda.resize(state_count);
-    io.record_lambda.resize(state_count);
-    return io;
-  }
+  gradient_io<T> gradients() const { return gradient_io<T>::sized(state_count, parameter_count); }
 
   /// The backward of the forward kept in `kept`, over the same input x (all kept steps):
   /// λ, input and parameter gradients.

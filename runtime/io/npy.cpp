@@ -193,19 +193,22 @@ std::size_t mapped::resolve_type_and_size() {
   return d->width;
 }
 
-void mapped::read(std::size_t first, std::span<float> out) const {
+template <class R>
+void mapped::read_as(std::size_t first, std::span<R> out) const {
   if (first > size_ || out.size() > size_ - first)
     throw std::logic_error(fmt::format("npy::mapped::read: values {}..{} of {}", first, first + out.size(), size_));
   with_type(type_, [&](auto zero) {
     using T = decltype(zero);
     const unsigned char* p = data_ + first * sizeof(T);
-    if constexpr (std::is_same_v<T, float>) {
+    if constexpr (std::is_same_v<T, R>) {
       if (!out.empty()) std::memcpy(out.data(), p, out.size_bytes());  // an empty span's data() may be null
     }
     else
-      for (std::size_t k = 0; k < out.size(); ++k) out[k] = float(load<T>(p + k * sizeof(T)));
+      for (std::size_t k = 0; k < out.size(); ++k) out[k] = R(load<T>(p + k * sizeof(T)));
   });
 }
+void mapped::read(std::size_t first, std::span<float> out) const { read_as(first, out); }
+void mapped::read(std::size_t first, std::span<double> out) const { read_as(first, out); }
 
 double mapped::at(std::size_t k) const {
   return with_type(type_, [&](auto zero) {

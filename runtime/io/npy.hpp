@@ -58,8 +58,9 @@ class mapped {
   /// Whether the values are whole numbers by type (integers and bool).
   bool integral() const { return type_ != npy::dtype::f4 && type_ != npy::dtype::f8; }
 
-  /// out[k] = value first + k as float, k < out.size().
+  /// out[k] = value first + k as float (or double), k < out.size().
   void read(std::size_t first, std::span<float> out) const;
+  void read(std::size_t first, std::span<double> out) const;
   /// Value k as double.
   double at(std::size_t k) const;
   /// The flat index of the first value that is not finite or that is not finite as a
@@ -67,6 +68,8 @@ class mapped {
   std::size_t first_non_finite() const;
 
  private:
+  template <class R>
+  void read_as(std::size_t first, std::span<R> out) const;
   /// Sets type_ and size_ from descr_ and shape_ (bad_input naming file_ when they are not
   /// Norn's); returns the bytes per value.
   std::size_t resolve_type_and_size();

@@ -96,6 +96,10 @@ void output_set::npy(std::string_view name, std::span<const float> data, std::sp
   npy::write(stage(name), data, shape);
 }
 
+void output_set::npy(std::string_view name, std::span<const double> data, std::span<const std::size_t> shape) {
+  npy::write(stage(name), data, shape);
+}
+
 void output_set::commit() {
   check(dir_, "output directory");
   std::error_code ec;

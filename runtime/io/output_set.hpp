@@ -28,8 +28,9 @@ class output_set {
 
   /// The temporary path to write `name` to (inside the staging directory); registers it.
   std::filesystem::path stage(std::string_view name);
-  /// Writes an .npy array of float32 under `name`.
+  /// Writes an .npy array of float32 or float64 under `name`.
   void npy(std::string_view name, std::span<const float> data, std::span<const std::size_t> shape);
+  void npy(std::string_view name, std::span<const double> data, std::span<const std::size_t> shape);
   /// Puts the staged files in place as the whole content of the directory.
   void commit();
 

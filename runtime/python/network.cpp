@@ -1,6 +1,6 @@
 // `norn.Network`: a network from a configuration (a dict, or a JSON file), trained and
 // evaluated on NumPy arrays by the same trainer as `norn train`; its parameters are NumPy
-// views of the network's own storage.
+// views of the network's own storage, float32 or float64 as the configuration's "precision" says.
 
 #include <runtime/python/arrays.hpp>
 #include <runtime/python/module.hpp>
@@ -18,6 +18,7 @@
 #include <csignal>
 #include <filesystem>
 #include <memory>
+#include <variant>
 
 namespace norn::python {
 
@@ -47,10 +48,26 @@ nlohmann::json metrics(const epoch_metrics& m) {
 
 py::object to_python(const nlohmann::json& j) { return py::module_::import("json").attr("loads")(j.dump()); }
 
+/// A network and its optimizer, computing in Real.
+template <class Real>
+struct trained_network {
+  explicit trained_network(const train_config& c) : net(build_network<Real>(c)), opt(c.optimizer) {}
+  basic_network<Real> net;
+  basic_optimizer<Real> opt;
+};
+
 class python_network {
  public:
-  explicit python_network(py::handle config) : c_(read(config)), net_(build_network(c_)), opt_(c_.optimizer) {}
+  explicit python_network(py::handle config) : c_(read(config)), held_(build(c_)) {}
 
+ private:
+  /// f(the network in its precision).
+  template <class F>
+  decltype(auto) with(F&& f) {
+    return std::visit([&](auto& h) -> decltype(auto) { return f(h); }, held_);
+  }
+
+ public:
   /// Trains for `epochs` more epochs (the configuration's by default); a list of each
   /// epoch's metrics. Ctrl-C stops after the current batch with KeyboardInterrupt.
   py::list fit(py::handle x, py::handle y, std::optional<std::size_t> epochs, py::handle test, bool progress) {
@@ -77,7 +94,7 @@ class python_network {
       ::sigaction(SIGINT, &action, &before);
       try {
         py::gil_scoped_release free;
-        history = train(net_, opt_, data, c, r, held_out ? &*held_out : nullptr);
+        history = with([&](auto& h) { return train(h.net, h.opt, data, c, r, held_out ? &*held_out : nullptr); });
       } catch (const interrupted& e) {
         ::sigaction(SIGINT, &before, nullptr);
         epochs_done_ = e.epochs_done;
@@ -103,8 +120,10 @@ class python_network {
     evaluation e;
     {
       py::gil_scoped_release free;
-      net_.set_noise(std::nullopt);
-      e = norn::evaluate(net_, data, c_);
+      e = with([&](auto& h) {
+        h.net.set_noise(std::nullopt);
+        return norn::evaluate(h.net, data, c_);
+      });
     }
     py::dict d;
     d["loss"] = e.loss;
@@ -121,17 +140,17 @@ class python_network {
     return d;
   }
 
-  /// The last layer's output for every sample of x: [S, T, outputs].
+  /// The last layer's output for every sample of x: [S, T, outputs], in the network's dtype.
   py::array predict(py::handle x) {
     const auto data = dataset_of(x, py::none(), "x", "y", false);
-    const std::size_t S = data.samples, T = data.steps, F = data.outputs;
-    auto out = empty<float>({S, T, F});
-    {
+    return with([&]<class Real>(trained_network<Real>& h) -> py::array {
+      const std::size_t S = data.samples, T = data.steps, F = data.outputs;
+      auto out = empty<Real>({S, T, F});
       py::gil_scoped_release free;
-      net_.set_noise(std::nullopt);
+      h.net.set_noise(std::nullopt);
       for (const auto& samples : epoch_batches(S, c_.batch_size, false, 0, 0)) {
-        const auto b = make_batch(data, c_, samples, c_.seed * 0x2545F4914F6CDD1Dull + samples.front());
-        const sequence& y = net_.forward(b.x, false);
+        const auto b = make_batch<Real>(data, c_, samples, c_.seed * 0x2545F4914F6CDD1Dull + samples.front());
+        const basic_sequence<Real>& y = h.net.forward(b.x, false);
         const std::size_t B = samples.size();
         for (std::size_t t = 0; t < T; ++t)
           for (std::size_t j = 0; j < B; ++j) {
@@ -139,23 +158,30 @@ class python_network {
             std::copy_n(y.values.data() + row * F, F, out.mutable_data() + (samples[j] * T + t) * F);
           }
       }
-    }
-    return out;
+      return out;
+    });
   }
 
   /// name → a writable NumPy view of the parameter (it keeps the network alive).
   py::dict parameters(py::object self) {
     py::dict d;
-    for (const auto& p : net_.parameters()) {
-      std::vector<py::ssize_t> shape(p.shape.begin(), p.shape.end());
-      d[py::str(p.name)] = py::array_t<float>(shape, p.value.data(), self);
-    }
+    with([&]<class Real>(trained_network<Real>& h) {
+      for (const auto& p : h.net.parameters()) {
+        std::vector<py::ssize_t> shape(p.shape.begin(), p.shape.end());
+        d[py::str(p.name)] = py::array_t<Real>(shape, p.value.data(), self);
+      }
+    });
     return d;
   }
 
-  void save(const std::filesystem::path& dir) { save_parameters(net_, dir); }
-  void load(const std::filesystem::path& dir) { load_parameters(net_, dir, true); }
+  void save(const std::filesystem::path& dir) {
+    with([&](auto& h) { save_parameters(h.net, dir); });
+  }
+  void load(const std::filesystem::path& dir) {
+    with([&](auto& h) { load_parameters(h.net, dir, true); });
+  }
   std::size_t epochs_done() const { return epochs_done_; }
+  py::dtype dtype() const { return c_.double_precision ? py::dtype::of<double>() : py::dtype::of<float>(); }
 
  private:
   static train_config read(py::handle config) {
@@ -182,9 +208,14 @@ class python_network {
     return load_dataset(std::move(xs), ys ? &*ys : nullptr, c_, x_name, y_name, targets);
   }
 
+  using held = std::variant<trained_network<float>, trained_network<double>>;
+  static held build(const train_config& c) {
+    if (c.double_precision) return held(std::in_place_type<trained_network<double>>, c);
+    return held(std::in_place_type<trained_network<float>>, c);
+  }
+
   train_config c_;
-  network net_;
-  optimizer opt_;
+  held held_;
   std::size_t epochs_done_ = 0;
 };
 
@@ -208,7 +239,9 @@ y as the configuration's loss needs them (labels [S] for cross_entropy, [S, T, o
            "name → a writable view of each parameter ('0.weight' is [out, in], as in PyTorch).")
       .def("save", &python_network::save, "dir"_a, "Writes every parameter as <dir>/<name>.npy.")
       .def("load", &python_network::load, "dir"_a, "Reads every parameter from <dir>/<name>.npy.")
-      .def_property_readonly("epochs_done", &python_network::epochs_done);
+      .def_property_readonly("epochs_done", &python_network::epochs_done)
+      .def_property_readonly("dtype", &python_network::dtype,
+                             "float32, or float64 for a configuration with \"precision\": \"float64\".");
 }
 
 }  // namespace norn::python

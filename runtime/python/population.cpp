@@ -195,11 +195,7 @@ class python_population {
     const auto x = py::reinterpret_borrow<py::array_t<T, py::array::c_style>>(kept_x_);
     const std::size_t S = info().states.size(), Q = info().parameters.size(), B = batch(), N = neurons();
     const std::size_t steps = kept_shape_[0];
-    gradient_io<T> g;
-    g.grad_state.resize(S);
-    g.lambda.resize(S);
-    g.record_lambda.resize(S);
-    g.grad_param.resize(Q);
+    auto g = gradient_io<T>::sized(S, Q);
 
     // inputs: C-ordered arrays of T, kept alive here while the kernels read them
     std::vector<py::object> alive;

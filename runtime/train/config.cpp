@@ -79,7 +79,7 @@ train_config parse_config(const json& j, const std::string& source, std::span<co
   const config_object top(j, {source, ""},
                           {"dt", "seed", "epochs", "batch_size", "shuffle", "checkpoint_every", "layers", "loss",
                            "optimizer", "schedule", "encoder", "steps", "input_shape", "data", "targets", "test_data",
-                           "test_targets", "comment"});
+                           "test_targets", "precision", "comment"});
   train_config c;
   c.source = source;
   if (top.has("data")) c.data = top.text("data", "");
@@ -99,6 +99,8 @@ train_config parse_config(const json& j, const std::string& source, std::span<co
   c.batch_size = top.count("batch_size", c.batch_size);
   c.shuffle = top.boolean("shuffle", c.shuffle);
   c.checkpoint_every = top.count("checkpoint_every", c.checkpoint_every);
+  if (const auto precision = top.text("precision", "float32"); precision == "float64") c.double_precision = true;
+  else if (precision != "float32") top.place("precision").error("expected \"float32\" or \"float64\", got \"{}\"", precision);
   if (!top.has("layers") || !j["layers"].is_array() || j["layers"].empty())
     top.place("layers").error("expected a non-empty list of layers");
   layer_context context{models, c.dt, c.input_shape};
@@ -138,13 +140,17 @@ double network_bytes(const train_config& c, std::size_t steps, bool training) {
   double parameters = 0, features = double(c.layers.front().in_features());
   for (const auto& l : c.layers) parameters += l.parameters, features += double(l.out_features());
   const double rows = double(steps) * double(c.batch_size);
-  return 4.0 * (parameters * (training ? 4 : 1) + rows * features * (training ? 6 : 2));
+  const double bytes = c.double_precision ? 8.0 : 4.0;
+  return bytes * (parameters * (training ? 4 : 1) + rows * features * (training ? 6 : 2));
 }
 
-network build_network(const train_config& c) {
-  network net;
-  for (std::size_t k = 0; k < c.layers.size(); ++k) net.add(c.layers[k].build(c.seed * 1000003ull + k));
+template <class Real>
+basic_network<Real> build_network(const train_config& c) {
+  basic_network<Real> net;
+  for (std::size_t k = 0; k < c.layers.size(); ++k) net.add(c.layers[k].build<Real>(c.seed * 1000003ull + k));
   return net;
 }
+template basic_network<float> build_network(const train_config&);
+template basic_network<double> build_network(const train_config&);
 
 }  // namespace norn

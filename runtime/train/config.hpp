@@ -33,6 +33,9 @@ struct train_config {
   std::size_t batch_size = 32;
   bool shuffle = true;
   std::size_t checkpoint_every = 1;  ///< epochs between checkpoints
+  /// "precision": "float64" computes every layer, loss and optimizer step in double (for
+  /// matching a float64 reference step for step); "float32", the default, in float.
+  bool double_precision = false;
   std::vector<layer_plan> layers;
   std::shared_ptr<const loss> loss_function;  ///< mse when the configuration names none
   std::shared_ptr<const encoder> input_encoder;  ///< null: the data is the input
@@ -51,8 +54,11 @@ train_config parse_config(const nlohmann::json& j, const std::string& source, st
 train_config load_config(const std::filesystem::path& file, std::span<const model_entry> models,
                          const std::function<void(nlohmann::json&)>& amend = {});
 
-/// The network a configuration describes, initialized from its seed.
-network build_network(const train_config& c);
+/// The network a configuration describes, initialized from its seed, computing in Real (the
+/// caller picks it from c.double_precision). A float64 network starts from the float32 one's
+/// values.
+template <class Real = float>
+basic_network<Real> build_network(const train_config& c);
 
 /// An upper estimate of the memory a batch of the configuration's network takes over
 /// `steps` steps: its parameters (with gradients and optimizer moments when `training`)

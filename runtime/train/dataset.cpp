@@ -9,11 +9,14 @@
 
 namespace norn {
 
-void dataset::read(std::size_t s, std::size_t t, std::span<float> out) const {
+template <class R>
+void dataset::read(std::size_t s, std::size_t t, std::span<R> out) const {
   const std::size_t first = ((sequences ? s * steps + t : s)) * features;
   if (file) file->read(first, out);
   else std::copy_n(x.begin() + std::ptrdiff_t(first), out.size(), out.begin());
 }
+template void dataset::read(std::size_t, std::size_t, std::span<float>) const;
+template void dataset::read(std::size_t, std::size_t, std::span<double>) const;
 
 namespace {
 
@@ -122,23 +125,28 @@ std::vector<std::vector<std::size_t>> epoch_batches(std::size_t samples, std::si
   return batches;
 }
 
-batch make_batch(const dataset& d, const train_config& c, std::span<const std::size_t> samples, std::uint64_t noise_seed) {
+template <class R>
+basic_batch<R> make_batch(const dataset& d, const train_config& c, std::span<const std::size_t> samples,
+                          std::uint64_t noise_seed) {
   const std::size_t B = samples.size(), T = d.steps, F = d.features;
-  batch b;
+  basic_batch<R> b;
   b.noise_seed = noise_seed;
   if (d.sequences) {
-    b.x = sequence(T, B, F);
+    b.x = basic_sequence<R>(T, B, F);
     for (std::size_t t = 0; t < T; ++t)
-      for (std::size_t j = 0; j < B; ++j) d.read(samples[j], t, {b.x.values.data() + (t * B + j) * F, F});
+      for (std::size_t j = 0; j < B; ++j) d.read(samples[j], t, std::span<R>{b.x.values.data() + (t * B + j) * F, F});
     if (c.input_encoder) c.input_encoder->encode(b.x, c.dt, noise_seed);
   } else {
-    matrix x(static_cast<Eigen::Index>(B), static_cast<Eigen::Index>(F));
-    for (std::size_t j = 0; j < B; ++j) d.read(samples[j], 0, {x.data() + j * F, F});
+    matrix_of<R> x(static_cast<Eigen::Index>(B), static_cast<Eigen::Index>(F));
+    for (std::size_t j = 0; j < B; ++j) d.read(samples[j], 0, std::span<R>{x.data() + j * F, F});
     if (c.input_encoder) c.input_encoder->encode_static(x, T, c.dt, noise_seed, b.x);
     else repeat_static(x, T, b.x);
   }
   if (!d.y.values.empty()) b.targets = d.y.select(samples);
   return b;
 }
+
+template basic_batch<float> make_batch(const dataset&, const train_config&, std::span<const std::size_t>, std::uint64_t);
+template basic_batch<double> make_batch(const dataset&, const train_config&, std::span<const std::size_t>, std::uint64_t);
 
 }  // namespace norn

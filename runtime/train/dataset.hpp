@@ -29,8 +29,9 @@ struct dataset {
   std::vector<float> x;                     ///< x built in memory, when there is no file
   norn::targets y;  ///< per sample, the loss's target layout; empty when the configuration holds the target
 
-  /// The features of sample s at step t (t = 0 for static samples) as floats.
-  void read(std::size_t s, std::size_t t, std::span<float> out) const;
+  /// The features of sample s at step t (t = 0 for static samples) as R (float or double).
+  template <class R>
+  void read(std::size_t s, std::size_t t, std::span<R> out) const;
 };
 
 /// Reads inputs X.npy and the targets Y.npy the configuration's loss needs, checking them
@@ -46,15 +47,19 @@ dataset load_dataset(std::shared_ptr<const npy::mapped> x, const npy::mapped* y,
                      std::string_view role, std::string_view target_role, bool need_targets = true);
 
 /// One mini-batch as the network sees it: x [T·B, F] (or B rows standing for every step, for
-/// a static input that the `direct` encoder repeats) and its targets.
-struct batch {
-  sequence x;
+/// a static input that the `direct` encoder repeats) and its targets; in float or double.
+template <class R>
+struct basic_batch {
+  basic_sequence<R> x;
   norn::targets targets;
   std::uint64_t noise_seed = 0;  ///< the seed of its encoding and training noise (dropout)
 };
+using batch = basic_batch<float>;
 
 /// The mini-batch of the given sample indices, encoded when the configuration says so.
-batch make_batch(const dataset& d, const train_config& c, std::span<const std::size_t> samples, std::uint64_t noise_seed);
+template <class R = float>
+basic_batch<R> make_batch(const dataset& d, const train_config& c, std::span<const std::size_t> samples,
+                          std::uint64_t noise_seed);
 
 /// The samples of every batch of an epoch, in order (shuffled from seed and epoch).
 std::vector<std::vector<std::size_t>> epoch_batches(std::size_t samples, std::size_t batch_size, bool shuffle,

@@ -5,18 +5,6 @@
 
 namespace norn {
 
-void repeat_static(const matrix& x, std::size_t steps, sequence& out) {
-  out.reshape_repeated(steps, std::size_t(x.rows()), std::size_t(x.cols()));
-  out.values = x;
-}
-
-void encoder::encode_static(const matrix& x, std::size_t steps, double dt, std::uint64_t seed, sequence& out) const {
-  sequence once;
-  repeat_static(x, steps, once);
-  expand_steps(once, out);
-  encode(out, dt, seed);
-}
-
 std::unique_ptr<encoder> parse_encoder(const nlohmann::json* j, const config_place& where) {
   if (!j) return nullptr;
   if (!j->is_object()) where.error("expected an object with a \"type\"");

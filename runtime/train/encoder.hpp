@@ -15,16 +15,20 @@
 
 namespace norn {
 
-/// An encoder as a configuration sets it up.
+/// An encoder as a configuration sets it up, in float or double (a kind writes both through
+/// encoder_of).
 class encoder {
  public:
   virtual ~encoder() = default;
   virtual std::string_view name() const = 0;
   /// Encodes a batch of sequences in place: x is [T·B, F]; `dt` is the run's time step.
-  virtual void encode(sequence& x, double dt, std::uint64_t seed) const = 0;
-  /// Encodes static samples x [B, F] into `out`, a sequence of `steps` steps. By default
-  /// the sample is the value of every step, then encode() runs over that.
-  virtual void encode_static(const matrix& x, std::size_t steps, double dt, std::uint64_t seed, sequence& out) const;
+  virtual void encode(basic_sequence<float>& x, double dt, std::uint64_t seed) const = 0;
+  virtual void encode(basic_sequence<double>& x, double dt, std::uint64_t seed) const = 0;
+  /// Encodes static samples x [B, F] into `out`, a sequence of `steps` steps.
+  virtual void encode_static(const matrix_of<float>& x, std::size_t steps, double dt, std::uint64_t seed,
+                             basic_sequence<float>& out) const = 0;
+  virtual void encode_static(const matrix_of<double>& x, std::size_t steps, double dt, std::uint64_t seed,
+                             basic_sequence<double>& out) const = 0;
   /// Whether it encodes sequences [S, T, F] (else only static samples [S, F]).
   virtual bool takes_sequences() const { return true; }
   /// The values it encodes, when not every finite value: data outside is refused when read.
@@ -35,7 +39,41 @@ class encoder {
 };
 
 /// out: x [B, F] as the value of each of `steps` steps, stored once (a repeated sequence).
-void repeat_static(const matrix& x, std::size_t steps, sequence& out);
+template <class R>
+void repeat_static(const matrix_of<R>& x, std::size_t steps, basic_sequence<R>& out) {
+  out.reshape_repeated(steps, std::size_t(x.rows()), std::size_t(x.cols()));
+  out.values = x;
+}
+
+/// An encoder kind's class, whose member templates serve as encode() and encode_static() in
+/// both precisions: `encode_values<R>(basic_sequence<R>& x, dt, seed)`, and
+/// `encode_samples<R>(x, steps, dt, seed, out)` when the kind does not take the default (the
+/// sample is the value of every step, then encode_values() runs over that).
+template <class Derived>
+class encoder_of : public encoder {
+ public:
+  void encode(basic_sequence<float>& x, double dt, std::uint64_t seed) const final { self().encode_values(x, dt, seed); }
+  void encode(basic_sequence<double>& x, double dt, std::uint64_t seed) const final { self().encode_values(x, dt, seed); }
+  void encode_static(const matrix_of<float>& x, std::size_t steps, double dt, std::uint64_t seed,
+                     basic_sequence<float>& out) const final {
+    self().encode_samples(x, steps, dt, seed, out);
+  }
+  void encode_static(const matrix_of<double>& x, std::size_t steps, double dt, std::uint64_t seed,
+                     basic_sequence<double>& out) const final {
+    self().encode_samples(x, steps, dt, seed, out);
+  }
+
+  template <class R>
+  void encode_samples(const matrix_of<R>& x, std::size_t steps, double dt, std::uint64_t seed, basic_sequence<R>& out) const {
+    basic_sequence<R> once;
+    repeat_static(x, steps, once);
+    expand_steps(once, out);
+    self().encode_values(out, dt, seed);
+  }
+
+ private:
+  const Derived& self() const { return static_cast<const Derived&>(*this); }
+};
 
 /// A kind of encoder.
 struct encoder_kind {

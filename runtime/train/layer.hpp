@@ -1,6 +1,7 @@
 #pragma once
 /// A layer of a network: forward over a whole sequence, backward through it, and the
-/// parameters it trains. Parameters are named `<layer index>.<name>` by the network. Kinds
+/// parameters it trains, computing in float (the default) or double, as the run's
+/// "precision" says. Parameters are named `<layer index>.<name>` by the network. Kinds
 /// of layers, and how a configuration describes them, are in layer_kind.hpp.
 
 #include <runtime/core/model_info.hpp>
@@ -15,7 +16,8 @@
 
 namespace norn {
 
-class current_source;
+template <class Real>
+class basic_current_source;
 
 /// Which optimizer group a parameter belongs to (they may get different learning rates).
 enum class parameter_group { weights, neuron };
@@ -23,18 +25,29 @@ enum class parameter_group { weights, neuron };
 /// A parameter as a layer exposes it: its values and its gradient, same shape. One that is
 /// not `trained` is read (--init), saved and checkpointed like the others, but the optimizer
 /// leaves it as it is (a NIR file's fixed per-neuron values, an untrained scale).
-struct parameter_ref {
+template <class Real>
+struct basic_parameter_ref {
   std::string name;
   std::vector<std::size_t> shape;
-  std::span<float> value;
-  std::span<float> grad;
+  std::span<Real> value;
+  std::span<Real> grad;
   parameter_group group = parameter_group::weights;
   bool trained = true;
 };
 
-class layer {
+using parameter_ref = basic_parameter_ref<float>;
+
+template <class Real>
+class basic_layer {
  public:
-  virtual ~layer() = default;
+  using real = Real;
+  using sequence = basic_sequence<Real>;
+  using matrix = matrix_of<Real>;
+  using vector = vector_of<Real>;
+  using parameter_ref = basic_parameter_ref<Real>;
+  using current_source = basic_current_source<Real>;
+
+  virtual ~basic_layer() = default;
 
   /// Its configuration type: its kind's name, or its model's.
   virtual std::string type() const = 0;
@@ -60,7 +73,7 @@ class layer {
   virtual std::vector<parameter_ref> parameters() { return {}; }
   /// Sets every parameter gradient to zero.
   void zero_grad() {
-    for (auto& p : parameters()) std::fill(p.grad.begin(), p.grad.end(), 0.0f);
+    for (auto& p : parameters()) std::fill(p.grad.begin(), p.grad.end(), Real(0));
   }
 
   /// For a forward without backward: this layer's output for x as a source that computes
@@ -76,7 +89,7 @@ class layer {
   /// The neuron model of a population layer; null for other layers.
   virtual const model_info* model() const { return nullptr; }
   /// A population layer's current value of parameter q, per neuron.
-  virtual std::vector<float> neuron_parameter(std::size_t /*q*/) const { return {}; }
+  virtual std::vector<Real> neuron_parameter(std::size_t /*q*/) const { return {}; }
   /// Records states during forward (population layers; others ignore it).
   virtual void record_states(const std::vector<std::string>&) {}
   /// A recorded state of the last forward, [T·B, N]; null if not recorded.
@@ -84,5 +97,7 @@ class layer {
   /// Adds dL/d(state after step t) for a recorded state, used by the next backward.
   virtual void add_state_gradient(const std::string&, const sequence&) {}
 };
+
+using layer = basic_layer<float>;
 
 }  // namespace norn

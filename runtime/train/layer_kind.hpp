@@ -15,6 +15,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace norn {
@@ -31,11 +32,38 @@ struct layer_context {
 struct layer_plan {
   std::string type;
   std::vector<std::size_t> in_shape, out_shape;
-  std::function<std::unique_ptr<layer>(std::uint64_t seed)> build;
   double parameters = 0;  ///< how many values its weights hold (for the memory a run needs, before building)
+
+  layer_plan() = default;
+  /// `make(std::type_identity<T>{}, seed)` builds the layer computing in T (float or double)
+  /// as a std::unique_ptr<basic_layer<T>>: a generic lambda, so that each kind says once
+  /// how it is built.
+  template <class F>
+  layer_plan(std::string type_name, std::vector<std::size_t> in, std::vector<std::size_t> out, F make, double weights = 0)
+      : type(std::move(type_name)),
+        in_shape(std::move(in)),
+        out_shape(std::move(out)),
+        parameters(weights),
+        build_float([make](std::uint64_t seed) -> std::unique_ptr<basic_layer<float>> {
+          return make(std::type_identity<float>{}, seed);
+        }),
+        build_double([make](std::uint64_t seed) -> std::unique_ptr<basic_layer<double>> {
+          return make(std::type_identity<double>{}, seed);
+        }) {}
 
   std::size_t in_features() const;
   std::size_t out_features() const;
+
+  /// The layer, computing in T, its initial values drawn from `seed`.
+  template <class T = float>
+  std::unique_ptr<basic_layer<T>> build(std::uint64_t seed) const {
+    if constexpr (std::is_same_v<T, float>) return build_float(seed);
+    else return build_double(seed);
+  }
+
+ private:
+  std::function<std::unique_ptr<basic_layer<float>>(std::uint64_t)> build_float;
+  std::function<std::unique_ptr<basic_layer<double>>(std::uint64_t)> build_double;
 };
 
 /// A kind of layer.

@@ -99,31 +99,41 @@ std::unique_ptr<loss> parse_loss_shorthand(std::string_view text) {
   fail("norn: unknown --loss '{}' (losses: {})", text, loss_shorthands());
 }
 
-matrix sequence_rows(const targets& t, std::size_t steps, std::size_t batch, std::size_t outputs) {
+template <class T>
+matrix_of<T> sequence_rows(const targets& t, std::size_t steps, std::size_t batch, std::size_t outputs) {
   if (t.values.size() != steps * batch * outputs)
     fail("norn: {} targets for a batch of {} × {} steps × {} outputs", t.values.size(), batch, steps, outputs);
-  matrix rows(Eigen::Index(steps * batch), Eigen::Index(outputs));
+  matrix_of<T> rows(Eigen::Index(steps * batch), Eigen::Index(outputs));
   for (std::size_t b = 0; b < batch; ++b)
     for (std::size_t s = 0; s < steps; ++s)
       std::copy_n(t.values.data() + (b * steps + s) * outputs, outputs, rows.data() + (s * batch + b) * outputs);
   return rows;
 }
 
-double spike_count_error(const sequence& y, const std::function<double(std::size_t, std::size_t)>& target,
-                         sequence& dy) {
-  const std::size_t T = y.steps, B = y.batch, O = y.features();
+template matrix_of<float> sequence_rows(const targets&, std::size_t, std::size_t, std::size_t);
+template matrix_of<double> sequence_rows(const targets&, std::size_t, std::size_t, std::size_t);
+
+template <class T>
+double spike_count_error(const basic_sequence<T>& y, const std::function<double(std::size_t, std::size_t)>& target,
+                         basic_sequence<T>& dy) {
+  const std::size_t steps = y.steps, B = y.batch, O = y.features();
   double error = 0;
   for (std::size_t b = 0; b < B; ++b)
     for (std::size_t o = 0; o < O; ++o) {
       double count = 0;
-      for (std::size_t t = 0; t < T; ++t) count += y.row(t, b)(Eigen::Index(o));
+      for (std::size_t t = 0; t < steps; ++t) count += y.row(t, b)(Eigen::Index(o));
       const double diff = count - target(b, o);
       error += std::abs(diff);
-      const float sign = diff > 0 ? 1.0f : diff < 0 ? -1.0f : 0.0f;
-      for (std::size_t t = 0; t < T; ++t) dy.row(t, b)(Eigen::Index(o)) = sign;
+      const T sign = diff > 0 ? T(1) : diff < 0 ? T(-1) : T(0);
+      for (std::size_t t = 0; t < steps; ++t) dy.row(t, b)(Eigen::Index(o)) = sign;
     }
   return error;
 }
+
+template double spike_count_error(const basic_sequence<float>&, const std::function<double(std::size_t, std::size_t)>&,
+                                  basic_sequence<float>&);
+template double spike_count_error(const basic_sequence<double>&, const std::function<double(std::size_t, std::size_t)>&,
+                                  basic_sequence<double>&);
 
 std::vector<double> parse_number_list(std::string_view text, std::string_view what) {
   std::vector<double> out;

@@ -43,18 +43,23 @@ struct target_layout {
 };
 
 /// What a loss reads: the output y [T·B, O] and, for losses that ask for it, the membrane
-/// potential of the output population [T·B, O] and its threshold per neuron [O].
-struct loss_input {
-  const sequence& y;
-  const sequence* membrane = nullptr;
-  std::span<const float> threshold;
+/// potential of the output population [T·B, O] and its threshold per neuron [O]; in the
+/// run's precision T.
+template <class T>
+struct basic_loss_input {
+  const basic_sequence<T>& y;
+  const basic_sequence<T>* membrane = nullptr;
+  std::span<const T> threshold;
 };
+using loss_input = basic_loss_input<float>;
 
 /// What a loss writes: dL/dy, and dL/d(membrane) for losses that read it.
-struct loss_gradient {
-  sequence dy;
-  sequence dmembrane;
+template <class T>
+struct basic_loss_gradient {
+  basic_sequence<T> dy;
+  basic_sequence<T> dmembrane;
 };
+using loss_gradient = basic_loss_gradient<float>;
 
 /// What a loss reports besides its gradient.
 struct loss_report {
@@ -85,9 +90,11 @@ class loss {
   virtual void check_steps(std::size_t /*steps*/) const {}
   /// Whether the loss reads the output population's membrane potential.
   virtual bool reads_membrane() const { return false; }
-  /// L and its gradient for a batch; `t` holds the batch's targets (empty when the
-  /// configuration holds them).
-  virtual loss_report evaluate(const loss_input& in, const targets& t, loss_gradient& g) const = 0;
+  /// L and its gradient for a batch, in float or double; `t` holds the batch's targets
+  /// (empty when the configuration holds them). A kind writes both through loss_of.
+  virtual loss_report evaluate(const basic_loss_input<float>& in, const targets& t, basic_loss_gradient<float>& g) const = 0;
+  virtual loss_report evaluate(const basic_loss_input<double>& in, const targets& t,
+                               basic_loss_gradient<double>& g) const = 0;
 };
 
 /// A loss against class labels: one integer target in [0, outputs) per sample.
@@ -98,6 +105,20 @@ class label_loss : public loss {
   }
   /// Refuses a label that is not a whole number in [0, outputs).
   void check_targets(const targets& t, std::size_t outputs, const std::string& file) const override;
+};
+
+/// A loss kind's class, derived from `Base` (loss or label_loss), whose one member template
+/// `compute<T>(const basic_loss_input<T>&, const targets&, basic_loss_gradient<T>&)` serves as
+/// evaluate() in both precisions.
+template <class Derived, class Base = loss>
+class loss_of : public Base {
+ public:
+  loss_report evaluate(const basic_loss_input<float>& in, const targets& t, basic_loss_gradient<float>& g) const final {
+    return static_cast<const Derived&>(*this).compute(in, t, g);
+  }
+  loss_report evaluate(const basic_loss_input<double>& in, const targets& t, basic_loss_gradient<double>& g) const final {
+    return static_cast<const Derived&>(*this).compute(in, t, g);
+  }
 };
 
 /// A kind of loss.
@@ -125,12 +146,14 @@ std::unique_ptr<loss> parse_loss_shorthand(std::string_view text);
 /// "spike_count=K, spike_times=T1,T2,...": the losses simulate accepts, for help and messages.
 std::string loss_shorthands();
 /// Per-step targets [B][T][O] laid out as the output sequence's rows [T·B, O] (row t·B + b).
-matrix sequence_rows(const targets& t, std::size_t steps, std::size_t batch, std::size_t outputs);
+template <class T = float>
+matrix_of<T> sequence_rows(const targets& t, std::size_t steps, std::size_t batch, std::size_t outputs);
 
 /// Σ_{b,o} |Σ_t y − target(b, o)|, with its gradient sign(count − target) written into dy
 /// ([T·B, O]): the spike-count error that spike_count and spike_times share.
-double spike_count_error(const sequence& y, const std::function<double(std::size_t b, std::size_t o)>& target,
-                         sequence& dy);
+template <class T>
+double spike_count_error(const basic_sequence<T>& y, const std::function<double(std::size_t b, std::size_t o)>& target,
+                         basic_sequence<T>& dy);
 
 /// Softmax cross entropy of `logits` against class `label`: returns its value and writes
 /// its gradient with respect to the logits into `grad`.

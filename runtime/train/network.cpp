@@ -4,7 +4,8 @@
 
 namespace norn {
 
-const sequence& network::forward(const sequence& x, bool keep) {
+template <class Real>
+const basic_sequence<Real>& basic_network<Real>::forward(const sequence& x, bool keep) {
   if (layers_.empty()) fail("norn: the network has no layers");
   activations_.resize(layers_.size());
   const sequence* in = &x;
@@ -15,7 +16,7 @@ const sequence& network::forward(const sequence& x, bool keep) {
     }
     // Without a backward to prepare, a layer that can compute its output a tile at a time
     // (an event-driven linear layer) feeds the next one directly: that output is never stored.
-    const current_source* source =
+    const basic_current_source<Real>* source =
         keep || in->repeated || k + 1 == layers_.size() ? nullptr : layers_[k]->output_source(*in);
     if (source && layers_[k + 1]->forward_from(*source, in->steps, in->batch, activations_[k + 1])) {
       in = &activations_[++k];
@@ -27,7 +28,8 @@ const sequence& network::forward(const sequence& x, bool keep) {
   return activations_.back();
 }
 
-void network::backward(const sequence& dy, sequence* dx) {
+template <class Real>
+void basic_network<Real>::backward(const sequence& dy, sequence* dx) {
   sequence grad = dy, next;
   for (std::size_t k = layers_.size(); k-- > 0;) {
     const bool need_input_grad = k > 0 || dx;
@@ -37,7 +39,8 @@ void network::backward(const sequence& dy, sequence* dx) {
   if (dx) *dx = std::move(grad);  // for a repeated x, repeated: the sum over steps
 }
 
-std::vector<parameter_ref> network::parameters() {
+template <class Real>
+std::vector<basic_parameter_ref<Real>> basic_network<Real>::parameters() {
   std::vector<parameter_ref> all;
   for (std::size_t k = 0; k < layers_.size(); ++k)
     for (auto p : layers_[k]->parameters()) {
@@ -47,8 +50,12 @@ std::vector<parameter_ref> network::parameters() {
   return all;
 }
 
-void network::zero_grad() {
+template <class Real>
+void basic_network<Real>::zero_grad() {
   for (auto& l : layers_) l->zero_grad();
 }
+
+template class basic_network<float>;
+template class basic_network<double>;
 
 }  // namespace norn

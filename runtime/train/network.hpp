@@ -10,8 +10,15 @@
 
 namespace norn {
 
-class network {
+/// `Real`: float or double, what every layer computes with.
+template <class Real>
+class basic_network {
  public:
+  using real = Real;
+  using layer = basic_layer<Real>;
+  using sequence = basic_sequence<Real>;
+  using parameter_ref = basic_parameter_ref<Real>;
+
   void add(std::unique_ptr<layer> l) { layers_.push_back(std::move(l)); }
   std::size_t size() const { return layers_.size(); }
   layer& at(std::size_t k) { return *layers_.at(k); }
@@ -37,5 +44,9 @@ class network {
   std::vector<sequence> activations_;  // activations_[k] = output of layer k
   sequence expanded_;                  // a repeated value copied to every step, for the first layer that needs it
 };
+
+extern template class basic_network<float>;
+extern template class basic_network<double>;
+using network = basic_network<float>;
 
 }  // namespace norn

@@ -479,15 +479,18 @@ imported import_graph(const hdf5::node& file, std::optional<double> dt, const st
   return g;
 }
 
-void apply_parameters(network& net, const imported& g) {
+template <class Real>
+void apply_parameters(basic_network<Real>& net, const imported& g) {
   auto params = net.parameters();
   for (const auto& a : g.parameters) {
-    const auto it = std::find_if(params.begin(), params.end(), [&](const parameter_ref& p) { return p.name == a.name; });
+    const auto it = std::find_if(params.begin(), params.end(), [&](const auto& p) { return p.name == a.name; });
     if (it == params.end() || it->shape != a.shape || it->value.size() != a.values.size())
       throw std::logic_error("norn: an imported NIR parameter does not fit its layer: " + a.name);
     std::copy(a.values.begin(), a.values.end(), it->value.begin());
   }
 }
+template void apply_parameters(basic_network<float>&, const imported&);
+template void apply_parameters(basic_network<double>&, const imported&);
 
 // ---- writing ------------------------------------------------------------------------------
 

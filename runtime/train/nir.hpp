@@ -47,8 +47,9 @@ struct imported {
 /// messages.
 imported import_graph(const hdf5::node& file, std::optional<double> dt, const std::string& source);
 
-/// Sets the network's parameters to the imported arrays.
-void apply_parameters(network& net, const imported& g);
+/// Sets the network's parameters (float or double) to the imported arrays.
+template <class Real>
+void apply_parameters(basic_network<Real>& net, const imported& g);
 
 /// The NIR file of a configuration (its JSON and the parsed plan) with the network's current
 /// parameters, for a time step `dt` (written into the graph's metadata). bad_input for a

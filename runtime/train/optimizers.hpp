@@ -3,7 +3,7 @@
 /// Nesterov, weight decay) and Adam (bias-corrected, weight decay as L2), gradient clipping
 /// by global norm or by value, and two parameter groups (weights, neuron parameters) that
 /// may have their own learning rates. Their state can be saved to and restored from a
-/// directory, exactly.
+/// directory, exactly. They update in the precision of the parameters (float or double).
 
 #include <runtime/train/layer.hpp>
 
@@ -41,9 +41,12 @@ struct schedule {
   double factor(std::size_t epoch, std::size_t epochs, double lr) const;
 };
 
-class optimizer {
+template <class Real>
+class basic_optimizer {
  public:
-  explicit optimizer(optimizer_options o) : options_(std::move(o)) {}
+  using parameter_ref = basic_parameter_ref<Real>;
+
+  explicit basic_optimizer(optimizer_options o) : options_(std::move(o)) {}
 
   /// One update of every parameter from its gradient (clipping first, if asked).
   void step(std::vector<parameter_ref>& params);
@@ -62,7 +65,11 @@ class optimizer {
   optimizer_options options_;
   std::size_t steps_ = 0;
   double scale_ = 1;
-  std::map<std::string, std::vector<float>> first_, second_;  // momentum buffer / Adam moments, by name
+  std::map<std::string, std::vector<Real>> first_, second_;  // momentum buffer / Adam moments, by name
 };
+
+extern template class basic_optimizer<float>;
+extern template class basic_optimizer<double>;
+using optimizer = basic_optimizer<float>;
 
 }  // namespace norn

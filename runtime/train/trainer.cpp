@@ -25,10 +25,11 @@ namespace norn {
 namespace {
 
 /// Forward and loss of one batch; with `keep`, backward too (gradients added to the parameters').
-loss_report run_batch(network& net, const loss& l, const batch& b, bool keep) {
-  layer& last = net.at(net.size() - 1);
+template <class Real>
+loss_report run_batch(basic_network<Real>& net, const loss& l, const basic_batch<Real>& b, bool keep) {
+  basic_layer<Real>& last = net.at(net.size() - 1);
   std::string membrane;
-  std::vector<float> threshold;
+  std::vector<Real> threshold;
   if (l.reads_membrane()) {
     const model_info* m = last.model();
     if (!m || !m->membrane || !m->threshold)
@@ -39,9 +40,9 @@ loss_report run_batch(network& net, const loss& l, const batch& b, bool keep) {
     threshold = last.neuron_parameter(*m->threshold);
   }
   net.set_noise(keep ? std::optional<std::uint64_t>(b.noise_seed) : std::nullopt);
-  const sequence& y = net.forward(b.x, keep);
-  loss_input in{y, membrane.empty() ? nullptr : last.recorded(membrane), threshold};
-  loss_gradient g;
+  const basic_sequence<Real>& y = net.forward(b.x, keep);
+  basic_loss_input<Real> in{y, membrane.empty() ? nullptr : last.recorded(membrane), threshold};
+  basic_loss_gradient<Real> g;
   const auto report = l.evaluate(in, b.targets, g);
   if (keep) {
     if (!membrane.empty()) last.add_state_gradient(membrane, g.dmembrane);
@@ -52,7 +53,10 @@ loss_report run_batch(network& net, const loss& l, const batch& b, bool keep) {
 
 }  // namespace
 
-loss_report forward_backward(network& net, const loss& l, const batch& b) { return run_batch(net, l, b, true); }
+template <class Real>
+loss_report forward_backward(basic_network<Real>& net, const loss& l, const basic_batch<Real>& b) {
+  return run_batch(net, l, b, true);
+}
 
 std::vector<std::int64_t> evaluation::confusion() const {
   std::vector<std::int64_t> m(classes * classes, 0);
@@ -60,12 +64,13 @@ std::vector<std::int64_t> evaluation::confusion() const {
   return m;
 }
 
-evaluation evaluate(network& net, const dataset& data, const train_config& c) {
+template <class Real>
+evaluation evaluate(basic_network<Real>& net, const dataset& data, const train_config& c) {
   evaluation e;
   std::size_t correct = 0;
   bool classifies = false;
   for (const auto& samples : epoch_batches(data.samples, c.batch_size, false, 0, 0)) {
-    const auto b = make_batch(data, c, samples, c.seed * 0x2545F4914F6CDD1Dull + samples.front());
+    const auto b = make_batch<Real>(data, c, samples, c.seed * 0x2545F4914F6CDD1Dull + samples.front());
     const auto r = run_batch(net, *c.loss_function, b, false);
     e.loss += r.value * double(samples.size()) / double(data.samples);
     classifies = r.has_accuracy;
@@ -98,12 +103,15 @@ void write_evaluation(const evaluation& e, const std::filesystem::path& dir) {
   out.commit();
 }
 
-void save_parameters(network& net, const std::filesystem::path& dir, bool grads) {
+template <class Real>
+void save_parameters(basic_network<Real>& net, const std::filesystem::path& dir, bool grads) {
   std::filesystem::create_directories(dir);
-  for (const auto& p : net.parameters()) npy::write(dir / (p.name + ".npy"), grads ? p.grad : p.value, p.shape);
+  for (const auto& p : net.parameters())
+    npy::write(dir / (p.name + ".npy"), std::span<const Real>(grads ? p.grad : p.value), p.shape);
 }
 
-std::size_t load_parameters(network& net, const std::filesystem::path& dir, bool all) {
+template <class Real>
+std::size_t load_parameters(basic_network<Real>& net, const std::filesystem::path& dir, bool all) {
   if (!std::filesystem::is_directory(dir)) fail("norn: {} is not a directory of parameters", dir.string());
   std::size_t read = 0;
   for (auto& p : net.parameters()) {
@@ -160,7 +168,8 @@ struct partial_epoch {
   std::vector<double> batch_losses;
 };
 
-void write_checkpoint(network& net, const optimizer& opt, const std::filesystem::path& dir, std::size_t epochs_done,
+template <class Real>
+void write_checkpoint(basic_network<Real>& net, const basic_optimizer<Real>& opt, const std::filesystem::path& dir, std::size_t epochs_done,
                       const std::vector<epoch_metrics>& history, const train_config& c, const partial_epoch* partial = nullptr) {
   const auto tmp = begin_checkpoint(dir);
   save_parameters(net, tmp / "params");
@@ -173,9 +182,10 @@ void write_checkpoint(network& net, const optimizer& opt, const std::filesystem:
   commit_checkpoint(tmp, dir);
 }
 
-void write_outputs(network& net, const std::filesystem::path& dir, const std::vector<epoch_metrics>& history) {
+template <class Real>
+void write_outputs(basic_network<Real>& net, const std::filesystem::path& dir, const std::vector<epoch_metrics>& history) {
   output_set out(dir);
-  for (const auto& p : net.parameters()) out.npy(p.name + ".npy", p.value, p.shape);
+  for (const auto& p : net.parameters()) out.npy(p.name + ".npy", std::span<const Real>(p.value), p.shape);
   std::string csv = "epoch,loss,accuracy,seconds,test_loss,test_accuracy\n", batches = "epoch,batch,loss\n";
   auto accuracy = [](double a) { return a < 0 ? std::string() : fmt::format("{:.6f}", a); };
   plot::series curve{"loss per batch", {}, {}};
@@ -197,8 +207,9 @@ void write_outputs(network& net, const std::filesystem::path& dir, const std::ve
 
 }  // namespace
 
-std::vector<epoch_metrics> train(network& net, optimizer& opt, const dataset& data, const train_config& c,
-                                 const run_options& o, const dataset* test) {
+template <class Real>
+std::vector<epoch_metrics> train(basic_network<Real>& net, basic_optimizer<Real>& opt, const dataset& data,
+                                 const train_config& c, const run_options& o, const dataset* test) {
   const loss& objective = *c.loss_function;
   std::vector<epoch_metrics> history;
   std::size_t start = o.first_epoch;
@@ -252,7 +263,7 @@ std::vector<epoch_metrics> train(network& net, optimizer& opt, const dataset& da
       m.loss = resumed.loss, m.batch_losses = resumed.batch_losses, correct = resumed.correct, seen = resumed.seen;
     }
     for (std::size_t k = first; k < batches.size(); ++k) {
-      const auto b = make_batch(data, c, batches[k], c.seed * 0x9E3779B97F4A7C15ull + epoch * 1000003ull + k);
+      const auto b = make_batch<Real>(data, c, batches[k], c.seed * 0x9E3779B97F4A7C15ull + epoch * 1000003ull + k);
       net.zero_grad();
       const auto r = forward_backward(net, objective, b);
       if (!std::isfinite(r.value)) fail("norn: the loss became {} at epoch {}, batch {}; lower the learning rate", r.value, epoch, k);
@@ -306,5 +317,18 @@ std::vector<epoch_metrics> train(network& net, optimizer& opt, const dataset& da
   if (o.out) write_outputs(net, *o.out, history);
   return history;
 }
+
+template loss_report forward_backward(basic_network<float>&, const loss&, const basic_batch<float>&);
+template evaluation evaluate(basic_network<float>&, const dataset&, const train_config&);
+template void save_parameters(basic_network<float>&, const std::filesystem::path&, bool);
+template std::size_t load_parameters(basic_network<float>&, const std::filesystem::path&, bool);
+template std::vector<epoch_metrics> train(basic_network<float>&, basic_optimizer<float>&, const dataset&, const train_config&,
+                                          const run_options&, const dataset*);
+template loss_report forward_backward(basic_network<double>&, const loss&, const basic_batch<double>&);
+template evaluation evaluate(basic_network<double>&, const dataset&, const train_config&);
+template void save_parameters(basic_network<double>&, const std::filesystem::path&, bool);
+template std::size_t load_parameters(basic_network<double>&, const std::filesystem::path&, bool);
+template std::vector<epoch_metrics> train(basic_network<double>&, basic_optimizer<double>&, const dataset&, const train_config&,
+                                          const run_options&, const dataset*);
 
 }  // namespace norn

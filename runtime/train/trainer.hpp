@@ -65,24 +65,30 @@ struct evaluation {
 };
 
 /// Evaluates the network on `data` in batches of the configuration's size, in order.
-evaluation evaluate(network& net, const dataset& data, const train_config& c);
+template <class Real>
+evaluation evaluate(basic_network<Real>& net, const dataset& data, const train_config& c);
 /// Writes predictions.npy, confusion.npy and confusion.png (for a classifying loss) and
 /// evaluation.json into `dir`, all or nothing.
 void write_evaluation(const evaluation& e, const std::filesystem::path& dir);
 
 /// Forward, loss and backward of one batch; gradients are added to the parameters'. A loss
 /// that reads the membrane gets it from the last layer (its model's membrane role).
-loss_report forward_backward(network& net, const loss& l, const batch& b);
+template <class Real>
+loss_report forward_backward(basic_network<Real>& net, const loss& l, const basic_batch<Real>& b);
 
-/// Writes every parameter (values) as <dir>/<name>.npy, or their gradients with `grads`.
-void save_parameters(network& net, const std::filesystem::path& dir, bool grads = false);
-/// Reads <dir>/<name>.npy into each parameter that has a file; bad_input on shape
-/// mismatch, or when `all` and a file is missing. Returns how many were read.
-std::size_t load_parameters(network& net, const std::filesystem::path& dir, bool all);
+/// Writes every parameter (values) as <dir>/<name>.npy, or their gradients with `grads`, as
+/// float32 or float64: the network's precision.
+template <class Real>
+void save_parameters(basic_network<Real>& net, const std::filesystem::path& dir, bool grads = false);
+/// Reads <dir>/<name>.npy (any numeric type, converted) into each parameter that has a file;
+/// bad_input on shape mismatch, or when `all` and a file is missing. Returns how many were read.
+template <class Real>
+std::size_t load_parameters(basic_network<Real>& net, const std::filesystem::path& dir, bool all);
 
 /// Trains with the configuration's loss for its epochs, returning the metrics of every epoch;
 /// with `test`, evaluates on it after every epoch.
-std::vector<epoch_metrics> train(network& net, optimizer& opt, const dataset& data, const train_config& c,
-                                 const run_options& o, const dataset* test = nullptr);
+template <class Real>
+std::vector<epoch_metrics> train(basic_network<Real>& net, basic_optimizer<Real>& opt, const dataset& data,
+                                 const train_config& c, const run_options& o, const dataset* test = nullptr);
 
 }  // namespace norn

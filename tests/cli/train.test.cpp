@@ -223,6 +223,45 @@ TEST_CASE("train: the same seed gives the same bits, another seed does not") {
   CHECK(test::slurp(dir / "a" / "0.weight.npy") != test::slurp(dir / "c" / "0.weight.npy"));
 }
 
+TEST_CASE("train: a float64 run writes float64 parameters, resumes bit for bit, evaluates, and starts from float32 files") {
+  const auto dir = test::scratch("train_float64");
+  write_task(dir);
+  std::string text = test::slurp(dir / "net.json");
+  std::ofstream(dir / "net64.json") << R"({"precision": "float64", )" + text.substr(1);
+  const std::string run64 = fmt::format("train {} --data {} --targets {} --quiet", (dir / "net64.json").string(),
+                                        (dir / "x.npy").string(), (dir / "y.npy").string());
+  REQUIRE(run_norn(run64 + " --out " + (dir / "straight").string()).code == 0);
+  REQUIRE(run_norn(args(dir) + " --out " + (dir / "float32").string()).code == 0);
+  const auto w64 = npy::read(dir / "straight" / "0.weight.npy"), w32 = npy::read(dir / "float32" / "0.weight.npy");
+  CHECK(w64.dtype == "<f8");
+  CHECK(w32.dtype == "<f4");
+  // the same network trained in both precisions: close, not equal (float32 rounds every step)
+  REQUIRE(w64.size() == w32.size());
+  double largest = 0, differs = 0;
+  for (std::size_t k = 0; k < w64.size(); ++k) {
+    largest = std::max(largest, std::abs(w64.values[k] - w32.values[k]));
+    differs += w64.values[k] != w32.values[k];
+  }
+  CHECK(differs > 0);
+  CHECK(largest < 1e-2);
+  // checkpoints keep float64 values: a resumed run ends on the same bits
+  REQUIRE(run_norn(run64 + " --epochs 2 --checkpoint " + (dir / "ck").string()).code == 0);
+  REQUIRE(run_norn(run64 + " --resume " + (dir / "ck").string() + " --out " + (dir / "resumed").string()).code == 0);
+  same_parameters(dir / "straight", dir / "resumed");
+  CHECK(test::slurp(dir / "straight" / "batches.csv") == test::slurp(dir / "resumed" / "batches.csv"));
+  // eval in float64 of the float64 parameters, and a float64 run from float32 --init files
+  const auto e = run_norn(fmt::format("eval {} --data {} --targets {} --init {}", (dir / "net64.json").string(),
+                                      (dir / "x.npy").string(), (dir / "y.npy").string(), (dir / "straight").string()));
+  INFO(e.err);
+  CHECK(e.code == 0);
+  CHECK_THAT(e.out, Catch::Contains("accuracy"));
+  REQUIRE(run_norn(run64 + " --epochs 0 --init " + (dir / "float32").string() + " --out " + (dir / "from32").string())
+              .code == 0);
+  const auto from32 = npy::read(dir / "from32" / "0.weight.npy");
+  CHECK(from32.dtype == "<f8");
+  CHECK(from32.values == w32.values);
+}
+
 TEST_CASE("train: bad configurations and data exit 2 with one line naming the problem") {
   const auto dir = test::scratch("train_bad");
   write_task(dir);
@@ -276,6 +315,8 @@ TEST_CASE("train: bad configurations and data exit 2 with one line naming the pr
       {config("c10.json", R"({"layers": [{"type": "linear", "in": 5, "out": 2}])" + good_tail) + data,
        "the first layer takes 5 features per step"},
       {config("c11.json", R"({"layers": [{"type": "linear", "in": 6, "out": 1}])" + good_tail) + data, "label 1"},
+      {config("c12.json", R"({"precision": "float16", "layers": [{"type": "linear", "in": 6, "out": 2}])" + good_tail) + data,
+       "precision: expected \"float32\" or \"float64\", got \"float16\""},
       {(dir / "net.json").string() + " --data " + (dir / "wrong.npy").string() + " --targets " + (dir / "y.npy").string(),
        "expected [samples, 6] or [samples, steps, 6]"},
       {(dir / "net.json").string() + " --data " + (dir / "x.npy").string(), "needs --targets"},

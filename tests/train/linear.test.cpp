@@ -9,7 +9,7 @@ using namespace norn;
 using Catch::Matchers::WithinAbs;
 
 TEST_CASE("linear: PyTorch's default initialization bounds, y = x Wᵀ + b over the sequence") {
-  linear_layer l(50, 20, true, 7);
+  linear_layer<float> l(50, 20, true, 7);
   const float bound = float(1 / std::sqrt(50.0));
   CHECK(l.weight().maxCoeff() <= bound);
   CHECK(l.weight().minCoeff() >= -bound);
@@ -26,7 +26,7 @@ TEST_CASE("linear: PyTorch's default initialization bounds, y = x Wᵀ + b over 
 }
 
 TEST_CASE("linear: gradients of weight, bias and input against finite differences") {
-  linear_layer l(4, 3, true, 1);
+  linear_layer<float> l(4, 3, true, 1);
   sequence x(2, 2, 4);
   x.values.setRandom();
   sequence y, dy(2, 2, 3), dx;
@@ -78,7 +78,7 @@ sequence spikes(std::size_t T, std::size_t B, std::size_t F, double p, unsigned 
 
 TEST_CASE("linear: event-driven products agree with the dense GEMM, forward and backward") {
   for (const auto& [in, out] : {std::pair<std::size_t, std::size_t>{70, 45}, {33, 64}, {128, 100}}) {
-    linear_layer events(in, out, true, 3), dense(in, out, true, 3);
+    linear_layer<float> events(in, out, true, 3), dense(in, out, true, 3);
     dense.set_event_driven(false);
     const auto x = spikes(12, 5, in, 0.05, 1);
     sequence ye, yd, dy(12, 5, out), dxe, dxd;
@@ -100,7 +100,7 @@ TEST_CASE("linear: event-driven products agree with the dense GEMM, forward and 
 }
 
 TEST_CASE("linear: dense inputs take the GEMM, non-binary sparse inputs the weighted events, narrow layers the GEMM") {
-  linear_layer l(40, 48, false, 2);
+  linear_layer<float> l(40, 48, false, 2);
   sequence dense_x(4, 3, 40), y;
   dense_x.values.setRandom();
   l.forward(dense_x, y, false);
@@ -111,7 +111,7 @@ TEST_CASE("linear: dense inputs take the GEMM, non-binary sparse inputs the weig
   CHECK(l.last_forward_event_driven());
   const float expect = weighted.values.row(5).dot(l.weight().row(9));
   CHECK_THAT(y.values(5, 9), WithinAbs(expect, 1e-5));
-  linear_layer readout(40, 10, false, 2);  // ≤ 32 outputs: too few to pay for finding events
+  linear_layer<float> readout(40, 10, false, 2);  // ≤ 32 outputs: too few to pay for finding events
   readout.forward(weighted, y, false);
   CHECK_FALSE(readout.last_forward_event_driven());
   CHECK_THAT(y.values(5, 9), WithinAbs(weighted.values.row(5).dot(readout.weight().row(9)), 1e-5));
@@ -122,7 +122,7 @@ TEST_CASE("linear → population: the fused forward gives the bits of the unfuse
   o.model = &find_model(builtin_models(), "lif");
   o.neurons = 150;
   network net;
-  net.add(std::make_unique<linear_layer>(90, 150, true, 5));
+  net.add(std::make_unique<linear_layer<float>>(90, 150, true, 5));
   net.add(make_population_layer(o));
   auto x = spikes(40, 3, 90, 0.08, 6);
   x.values *= 4.0f;
@@ -148,7 +148,7 @@ TEST_CASE("linear: a repeated (static) input gives the outputs and gradients of 
     if (spikes) once.values = (once.values.array() > 0.8f).cast<float>();
     sequence full;
     expand_steps(once, full);
-    linear_layer a(F, O, true, 4), b(F, O, true, 4);
+    linear_layer<float> a(F, O, true, 4), b(F, O, true, 4);
     sequence ya, yb, dy(T, B, O), dxa, dxb;
     dy.values.setRandom();
     a.forward(once, ya, true);

@@ -1,6 +1,7 @@
 // `norn train --epochs 0 --dump-gradients` against an independent computation: the same
 // network evaluated on dual numbers (forward mode) through the models' declared steps,
-// with loops instead of GEMMs. Agreement to 1e-4 relative, per parameter and overall.
+// with loops instead of GEMMs. Agreement to 1e-4 relative, per parameter and overall; a
+// float64 run ("precision": "float64") to 1e-9, and its gradient files are float64.
 #include <catch2/catch.hpp>
 
 #include <cli_support.hpp>
@@ -75,15 +76,24 @@ std::array<double, D> projected(const std::filesystem::path& grad_dir, const std
   return p;
 }
 
-void compare(const std::array<double, D>& norn, const V& loss, std::size_t directions) {
+void compare(const std::array<double, D>& norn, const V& loss, std::size_t directions, bool float64) {
+  const double tolerance = float64 ? 1e-9 : 1e-4;
   for (std::size_t k : {std::size_t(D - 1)}) {
     INFO("all parameters along one random direction: norn " << norn[k] << ", dual numbers " << loss.d[k]);
-    CHECK(std::abs(norn[k] - loss.d[k]) <= 1e-4 * std::max(std::abs(loss.d[k]), 1e-6));
+    CHECK(std::abs(norn[k] - loss.d[k]) <= tolerance * std::max(std::abs(loss.d[k]), 1e-6));
   }
   for (std::size_t k = 0; k < directions; ++k) {
     INFO("parameter " << k << " along a random direction: norn " << norn[k] << ", dual numbers " << loss.d[k]);
-    CHECK(std::abs(norn[k] - loss.d[k]) <= 1e-4 * std::max(std::abs(loss.d[k]), 1e-6));
+    CHECK(std::abs(norn[k] - loss.d[k]) <= tolerance * std::max(std::abs(loss.d[k]), 1e-6));
   }
+}
+
+/// The configuration key of a float64 run.
+std::string precision_key(bool float64) { return float64 ? R"("precision": "float64", )" : ""; }
+
+/// The gradient files of a float64 run are float64, those of a float32 run float32.
+void check_dtype(const std::filesystem::path& grad_dir, bool float64) {
+  CHECK(npy::read(grad_dir / "0.weight.npy").dtype == (float64 ? "<f8" : "<f4"));
 }
 
 test::drows<D> rows_of(const std::vector<double>& x, std::size_t samples, std::size_t steps, std::size_t features) {
@@ -97,7 +107,8 @@ test::drows<D> rows_of(const std::vector<double>& x, std::size_t samples, std::s
 }  // namespace
 
 TEST_CASE("train gradients: feed-forward lif → li with mse, per-neuron and shared neuron parameters") {
-  const auto dir = test::scratch("train_grad_ff");
+  const bool float64 = GENERATE(false, true);
+  const auto dir = test::scratch(float64 ? "train_grad_ff64" : "train_grad_ff");
   std::mt19937 gen(1);
   const std::size_t S = 3, T = 30, F = 6, H = 10, O = 4;
   const auto params = write_init(dir / "init",
@@ -113,7 +124,7 @@ TEST_CASE("train gradients: feed-forward lif → li with mse, per-neuron and sha
   const std::size_t xs[3] = {S, T, F}, ys[3] = {S, T, O};
   npy::write(dir / "x.npy", xf, xs);
   npy::write(dir / "y.npy", yf, ys);
-  std::ofstream(dir / "net.json") << R"({"batch_size": 3, "shuffle": false,
+  std::ofstream(dir / "net.json") << "{" << precision_key(float64) << R"("batch_size": 3, "shuffle": false,
     "layers": [{"type": "linear", "in": 6, "out": 10},
                {"type": "lif", "train": {"tau_mem_inv": "neuron", "v_th": "shared"}},
                {"type": "linear", "out": 4, "bias": false},
@@ -140,11 +151,13 @@ TEST_CASE("train gradients: feed-forward lif → li with mse, per-neuron and sha
   auto u = test::linear_forward<D>(z, params.at("2.weight"), nullptr, H, O);
   auto out = test::population_forward_by_name<D>("li", u, T, S, O, {{"tau_syn_inv", params.at("3.tau_syn_inv")}}, {}, nullptr, false);
   const V loss = test::mse(out, target);
-  compare(projected(dir / "grads", params), loss, params.size());
+  check_dtype(dir / "grads", float64);
+  compare(projected(dir / "grads", params), loss, params.size(), float64);
 }
 
 TEST_CASE("train gradients: recurrent lif_refrac → li readout with cross entropy on the max over time") {
-  const auto dir = test::scratch("train_grad_rec");
+  const bool float64 = GENERATE(false, true);
+  const auto dir = test::scratch(float64 ? "train_grad_rec64" : "train_grad_rec");
   std::mt19937 gen(2);
   const std::size_t S = 4, T = 40, F = 5, H = 8, O = 3;
   auto recurrent = random_values(H * H, gen, 0.0, 0.5);
@@ -164,7 +177,7 @@ TEST_CASE("train gradients: recurrent lif_refrac → li readout with cross entro
   const std::size_t xs[3] = {S, T, F}, ls[1] = {S};
   npy::write(dir / "x.npy", xf, xs);
   npy::write(dir / "y.npy", labels, ls);
-  std::ofstream(dir / "net.json") << R"({"batch_size": 4, "shuffle": false,
+  std::ofstream(dir / "net.json") << "{" << precision_key(float64) << R"("batch_size": 4, "shuffle": false,
     "layers": [{"type": "linear", "in": 5, "out": 8, "bias": false},
                {"type": "lif_refrac", "recurrent": true, "params": {"rho_reset": 3}, "train": ["tau_syn_inv"]},
                {"type": "linear", "out": 3},
@@ -187,5 +200,6 @@ TEST_CASE("train gradients: recurrent lif_refrac → li readout with cross entro
   const V loss = test::cross_entropy_max<D>(out, T, S, {0, 2, 1, 2});
   auto grads_params = params;
   grads_params["1.recurrent_weight"] = rec;
-  compare(projected(dir / "grads", grads_params), loss, params.size());
+  check_dtype(dir / "grads", float64);
+  compare(projected(dir / "grads", grads_params), loss, params.size(), float64);
 }

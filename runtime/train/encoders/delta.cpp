@@ -7,20 +7,21 @@ namespace norn {
 
 namespace {
 
-class delta final : public encoder {
+class delta final : public encoder_of<delta> {
  public:
   delta(double threshold, bool padding, bool off_spike) : threshold_(threshold), padding_(padding), off_spike_(off_spike) {}
   std::string_view name() const override { return "delta"; }
-  void encode(sequence& x, double, std::uint64_t) const override {
+  template <class R>
+  void encode_values(basic_sequence<R>& x, double, std::uint64_t) const {
     const std::size_t B = x.batch, F = x.features(), row = B * F;
-    float* v = x.values.data();
-    const float th = float(threshold_);
+    R* v = x.values.data();
+    const R th = R(threshold_);
     // from the last step back, so that each step still sees its predecessor's data
     for (std::size_t t = x.steps; t-- > 0;)
       for (std::size_t k = 0; k < row; ++k) {
-        const float before = t > 0 ? v[(t - 1) * row + k] : padding_ ? v[k] : 0.0f;
-        const float change = v[t * row + k] - before;
-        v[t * row + k] = change >= th ? 1.0f : (off_spike_ && change <= -th) ? -1.0f : 0.0f;
+        const R before = t > 0 ? v[(t - 1) * row + k] : padding_ ? v[k] : R(0);
+        const R change = v[t * row + k] - before;
+        v[t * row + k] = change >= th ? R(1) : (off_spike_ && change <= -th) ? R(-1) : R(0);
       }
   }
 

@@ -7,11 +7,13 @@ namespace norn {
 
 namespace {
 
-class direct final : public encoder {
+class direct final : public encoder_of<direct> {
  public:
   std::string_view name() const override { return "direct"; }
-  void encode(sequence&, double, std::uint64_t) const override {}
-  void encode_static(const matrix& x, std::size_t steps, double, std::uint64_t, sequence& out) const override {
+  template <class R>
+  void encode_values(basic_sequence<R>&, double, std::uint64_t) const {}
+  template <class R>
+  void encode_samples(const matrix_of<R>& x, std::size_t steps, double, std::uint64_t, basic_sequence<R>& out) const {
     repeat_static(x, steps, out);
   }
 };

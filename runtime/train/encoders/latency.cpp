@@ -15,19 +15,21 @@ namespace norn {
 
 namespace {
 
-class latency final : public encoder {
+class latency final : public encoder_of<latency> {
  public:
   latency(double tau, double threshold, std::size_t first) : tau_(tau), threshold_(threshold), first_(first) {}
   std::string_view name() const override { return "latency"; }
   bool takes_sequences() const override { return false; }
   std::optional<value_range> accepts() const override { return value_range{-INFINITY, 1.0}; }
-  void encode(sequence&, double, std::uint64_t) const override {
+  template <class R>
+  void encode_values(basic_sequence<R>&, double, std::uint64_t) const {
     throw std::logic_error("latency encodes static samples only");
   }
-  void encode_static(const matrix& x, std::size_t steps, double, std::uint64_t, sequence& out) const override {
+  template <class R>
+  void encode_samples(const matrix_of<R>& x, std::size_t steps, double, std::uint64_t, basic_sequence<R>& out) const {
     if (first_ >= steps) fail("norn: the latency encoder's first_spike_time {} is not within the {} steps", first_, steps);
     const std::size_t B = std::size_t(x.rows()), F = std::size_t(x.cols());
-    out = sequence(steps, B, F);
+    out = basic_sequence<R>(steps, B, F);
     const double tau = tau_ > 0 ? tau_ : double(steps - 1 - first_);
     for (std::size_t b = 0; b < B; ++b)
       for (std::size_t f = 0; f < F; ++f) {
@@ -35,7 +37,7 @@ class latency final : public encoder {
         if (v < threshold_) continue;
         const double time = std::nearbyint(std::min(tau * (1 - v), tau * (1 - threshold_)) + double(first_));
         if (time >= double(steps)) continue;
-        out.row(std::size_t(time), b)(Eigen::Index(f)) = 1.0f;
+        out.row(std::size_t(time), b)(Eigen::Index(f)) = R(1);
       }
   }
 

@@ -7,14 +7,15 @@ namespace norn {
 
 namespace {
 
-class poisson final : public encoder {
+class poisson final : public encoder_of<poisson> {
  public:
   explicit poisson(double f_max) : f_max_(f_max) {}
   std::string_view name() const override { return "poisson"; }
-  void encode(sequence& x, double dt, std::uint64_t seed) const override {
-    const float scale = float(dt * f_max_);
+  template <class R>
+  void encode_values(basic_sequence<R>& x, double dt, std::uint64_t seed) const {
+    const R scale = R(dt * f_max_);
     auto v = x.span();
-    for (std::size_t k = 0; k < v.size(); ++k) v[k] = uniform01(seed, k) < scale * v[k] ? 1.0f : 0.0f;
+    for (std::size_t k = 0; k < v.size(); ++k) v[k] = uniform01(seed, k) < scale * v[k] ? R(1) : R(0);
   }
 
  private:

@@ -8,8 +8,11 @@ namespace norn {
 
 namespace {
 
-class avgpool2d_layer final : public layer {
+template <class T>
+class avgpool2d_layer final : public basic_layer<T> {
  public:
+  using typename basic_layer<T>::sequence;
+
   avgpool2d_layer(map_shape in, window2d w, bool sum)
       : in_(in), out_(w.output(in, in.channels)), w_(w), sum_(sum) {}
 
@@ -20,15 +23,15 @@ class avgpool2d_layer final : public layer {
 
   void forward(const sequence& x, sequence& y, bool keep) override {
     check_map_input(sum_ ? "sumpool2d" : "avgpool2d", x, in_);
-    reshape_like(x, y, out_features());
+    reshape_like(x, y, this->out_features());
     const std::size_t rows = std::size_t(x.values.rows());
 #pragma omp parallel for schedule(static)
     for (std::size_t r = 0; r < rows; ++r) {
-      const float* xr = x.values.data() + r * in_.size();
-      float* yr = y.values.data() + r * out_.size();
-      for (std::size_t k = 0; k < out_.size(); ++k) yr[k] = 0.0f;
+      const T* xr = x.values.data() + r * in_.size();
+      T* yr = y.values.data() + r * out_.size();
+      for (std::size_t k = 0; k < out_.size(); ++k) yr[k] = T(0);
       visit([&](std::size_t i, std::size_t k) { yr[k] += xr[i]; });
-      const float scale = factor();
+      const T scale = factor();
       for (std::size_t k = 0; k < out_.size(); ++k) yr[k] *= scale;
     }
     if (keep) input_repeated_ = x.repeated;
@@ -39,20 +42,20 @@ class avgpool2d_layer final : public layer {
     // linear and the same at every step: a repeated input's gradient is that of the sum over steps
     sequence summed;
     const sequence& dy = gradient_for_input(input_repeated_, dy_in, summed);
-    reshape_like(dy, *dx, in_features());
+    reshape_like(dy, *dx, this->in_features());
     dx->values.setZero();
     const std::size_t rows = std::size_t(dy.values.rows());
-    const float scale = factor();
+    const T scale = factor();
 #pragma omp parallel for schedule(static)
     for (std::size_t r = 0; r < rows; ++r) {
-      const float* d = dy.values.data() + r * out_.size();
-      float* g = dx->values.data() + r * in_.size();
+      const T* d = dy.values.data() + r * out_.size();
+      T* g = dx->values.data() + r * in_.size();
       visit([&](std::size_t i, std::size_t k) { g[i] += scale * d[k]; });
     }
   }
 
  private:
-  float factor() const { return sum_ ? 1.0f : 1.0f / float(w_.kh * w_.kw); }
+  T factor() const { return sum_ ? T(1) : T(1) / T(w_.kh * w_.kw); }
 
   /// f(input index, output index) for every input inside every window (not the padding).
   template <class F>
@@ -84,7 +87,9 @@ layer_plan parse_pool(const nlohmann::json& j, const config_place& where, const 
   const map_shape in = input_map(c, context, kind);
   const window2d w = read_window(c, in, true);
   return layer_plan{kind, in.dims(), w.output(in, in.channels).dims(),
-                    [=](std::uint64_t) -> std::unique_ptr<layer> { return std::make_unique<avgpool2d_layer>(in, w, sum); }};
+                    [=]<class T>(std::type_identity<T>, std::uint64_t) {
+                      return std::make_unique<avgpool2d_layer<T>>(in, w, sum);
+                    }};
 }
 
 }  // namespace

@@ -65,8 +65,15 @@ void with_registers(std::size_t n, F&& f) {
   }
 }
 
-class conv2d_layer final : public layer {
+/// Computing in T; the event kernels are float32 only (a float64 layer takes the GEMMs).
+template <class T>
+class conv2d_layer final : public basic_layer<T> {
  public:
+  using typename basic_layer<T>::sequence;
+  using typename basic_layer<T>::matrix;
+  using typename basic_layer<T>::vector;
+  using typename basic_layer<T>::parameter_ref;
+
   conv2d_layer(map_shape in, std::size_t out_channels, window2d w, bool bias, std::uint64_t seed)
       : in_(in),
         out_(w.output(in, out_channels)),
@@ -82,8 +89,8 @@ class conv2d_layer final : public layer {
     const double bound = 1.0 / std::sqrt(double(patch_));
     std::uint64_t k = 0;
     for (Eigen::Index r = 0; r < weight_.rows(); ++r)
-      for (Eigen::Index c = 0; c < weight_.cols(); ++c, ++k) weight_(r, c) = float((2.0 * uniform01(seed, k) - 1.0) * bound);
-    for (Eigen::Index r = 0; r < bias_.size(); ++r, ++k) bias_(r) = float((2.0 * uniform01(seed, k) - 1.0) * bound);
+      for (Eigen::Index c = 0; c < weight_.cols(); ++c, ++k) weight_(r, c) = T(float((2.0 * uniform01(seed, k) - 1.0) * bound));
+    for (Eigen::Index r = 0; r < bias_.size(); ++r, ++k) bias_(r) = T(float((2.0 * uniform01(seed, k) - 1.0) * bound));
   }
 
   std::string type() const override { return "conv2d"; }
@@ -94,10 +101,16 @@ class conv2d_layer final : public layer {
   void forward(const sequence& x, sequence& y, bool keep) override {
     check_map_input("conv2d", x, in_);
     const std::size_t rows = std::size_t(x.values.rows());
-    reshape_like(x, y, out_features());
-    last_event_driven_ = events_fit_ && density(x.values) <= conv_event_density;
-    if (last_event_driven_) forward_events(x.values, y.values, rows);
-    else forward_dense(x.values, y.values, rows);
+    reshape_like(x, y, this->out_features());
+    if constexpr (std::is_same_v<T, float>) {
+      last_event_driven_ = events_fit_ && density(x.values) <= conv_event_density;
+      if (last_event_driven_) {
+        forward_events(x.values, y.values, rows);
+        if (keep) input_ = &x;
+        return;
+      }
+    }
+    forward_dense(x.values, y.values, rows);
     if (keep) input_ = &x;
   }
 
@@ -108,7 +121,7 @@ class conv2d_layer final : public layer {
     const matrix& x = input_->values;
     const std::size_t rows = std::size_t(dy.values.rows()), O = out_.channels, P = out_.plane();
     if (dx) {
-      reshape_like(dy, *dx, in_features());
+      reshape_like(dy, *dx, this->in_features());
     }
     const bool dense_dw = !last_event_driven_;
     const std::size_t per = std::max<std::size_t>(1, conv_columns_per_gemm / P);
@@ -136,7 +149,7 @@ class conv2d_layer final : public layer {
           patches.resize(Eigen::Index(patch_), Eigen::Index(n * P));
           for (std::size_t q = 0; q < n; ++q) im2col(x.data() + (r0 + q) * in_.size(), patches, q * P);
           grads[me].noalias() += dY * patches.transpose();
-        } else {
+        } else if constexpr (std::is_same_v<T, float>) {
           for (std::size_t q = 0; q < n; ++q)
             weight_gradient_events(x.data() + (r0 + q) * in_.size(), dy.values.data() + (r0 + q) * out_.size(), s,
                                    event_grads[me].data());
@@ -191,51 +204,51 @@ class conv2d_layer final : public layer {
 
   /// The patches of one input row as columns [first, first + P) of `patches` ([K, ·]):
   /// patches(k, first + p) = x[c, oh·sh − ph + ki, ow·sw − pw + kj], 0 in the padding.
-  void im2col(const float* x, matrix& patches, std::size_t first) const {
+  void im2col(const T* x, matrix& patches, std::size_t first) const {
     const std::size_t Ho = out_.height, Wo = out_.width;
     for (std::size_t c = 0, k = 0; c < in_.channels; ++c)
       for (std::size_t ki = 0; ki < w_.kh; ++ki)
         for (std::size_t kj = 0; kj < w_.kw; ++kj, ++k) {
-          float* dst = patches.data() + k * std::size_t(patches.cols()) + first;
+          T* dst = patches.data() + k * std::size_t(patches.cols()) + first;
           for (std::size_t oh = 0; oh < Ho; ++oh) {
             const std::ptrdiff_t ih = std::ptrdiff_t(oh * w_.sh + ki) - std::ptrdiff_t(w_.ph);
-            float* d = dst + oh * Wo;
+            T* d = dst + oh * Wo;
             if (ih < 0 || ih >= std::ptrdiff_t(in_.height)) {
-              std::fill_n(d, Wo, 0.0f);
+              std::fill_n(d, Wo, T(0));
               continue;
             }
-            const float* src = x + (c * in_.height + std::size_t(ih)) * in_.width;
+            const T* src = x + (c * in_.height + std::size_t(ih)) * in_.width;
             if (w_.sw == 1) {  // a contiguous run of the input row, zeros either side
               const auto [lo, hi] = inside(kj);
-              std::fill_n(d, lo, 0.0f);
+              std::fill_n(d, lo, T(0));
               std::copy(src + lo + kj - w_.pw, src + hi + kj - w_.pw, d + lo);
-              std::fill(d + hi, d + Wo, 0.0f);
+              std::fill(d + hi, d + Wo, T(0));
               continue;
             }
             for (std::size_t ow = 0; ow < Wo; ++ow) {
               const std::ptrdiff_t iw = std::ptrdiff_t(ow * w_.sw + kj) - std::ptrdiff_t(w_.pw);
-              d[ow] = iw >= 0 && iw < std::ptrdiff_t(in_.width) ? src[iw] : 0.0f;
+              d[ow] = iw >= 0 && iw < std::ptrdiff_t(in_.width) ? src[iw] : T(0);
             }
           }
         }
   }
 
   /// The adjoint of im2col: dx[c, ih, iw] = Σ of the patch entries that read it.
-  void col2im(const matrix& dpatches, std::size_t first, float* dx) const {
-    std::fill_n(dx, in_.size(), 0.0f);
+  void col2im(const matrix& dpatches, std::size_t first, T* dx) const {
+    std::fill_n(dx, in_.size(), T(0));
     const std::size_t Ho = out_.height, Wo = out_.width;
     for (std::size_t c = 0, k = 0; c < in_.channels; ++c)
       for (std::size_t ki = 0; ki < w_.kh; ++ki)
         for (std::size_t kj = 0; kj < w_.kw; ++kj, ++k) {
-          const float* src = dpatches.data() + k * std::size_t(dpatches.cols()) + first;
+          const T* src = dpatches.data() + k * std::size_t(dpatches.cols()) + first;
           for (std::size_t oh = 0; oh < Ho; ++oh) {
             const std::ptrdiff_t ih = std::ptrdiff_t(oh * w_.sh + ki) - std::ptrdiff_t(w_.ph);
             if (ih < 0 || ih >= std::ptrdiff_t(in_.height)) continue;
-            float* d = dx + (c * in_.height + std::size_t(ih)) * in_.width;
+            T* d = dx + (c * in_.height + std::size_t(ih)) * in_.width;
             if (w_.sw == 1) {
               const auto [lo, hi] = inside(kj);
-              float* dd = d + kj - w_.pw;  // dd[ow] is the input ow + kj − pw, for ow in [lo, hi)
-              const float* ss = src + oh * Wo;
+              T* dd = d + kj - w_.pw;  // dd[ow] is the input ow + kj − pw, for ow in [lo, hi)
+              const T* ss = src + oh * Wo;
               for (std::size_t ow = lo; ow < hi; ++ow) dd[ow] += ss[ow];
               continue;
             }
@@ -262,9 +275,9 @@ class conv2d_layer final : public layer {
         out.noalias() = weight_ * patches;
         for (std::size_t q = 0; q < n; ++q)
           for (std::size_t o = 0; o < O; ++o) {
-            const float b = bias_.size() ? bias_(Eigen::Index(o)) : 0.0f;
-            const float* src = out.data() + o * n * P + q * P;
-            float* dst = y.data() + (r0 + q) * out_.size() + o * P;
+            const T b = bias_.size() ? bias_(Eigen::Index(o)) : T(0);
+            const T* src = out.data() + o * n * P + q * P;
+            T* dst = y.data() + (r0 + q) * out_.size() + o * P;
             for (std::size_t p = 0; p < P; ++p) dst[p] = src[p] + b;
           }
       }
@@ -407,8 +420,8 @@ extern const layer_kind conv2d_layer_kind{
       const window2d w = read_window(c, in, false);
       const bool bias = c.boolean("bias", true);
       return layer_plan{"conv2d", in.dims(), w.output(in, *out).dims(),
-                        [=](std::uint64_t seed) -> std::unique_ptr<layer> {
-                          return std::make_unique<conv2d_layer>(in, *out, w, bias, seed);
+                        [=]<class T>(std::type_identity<T>, std::uint64_t seed) {
+                          return std::make_unique<conv2d_layer<T>>(in, *out, w, bias, seed);
                         },
                         double(*out) * double(in.channels * w.kh * w.kw + 1)};
     },

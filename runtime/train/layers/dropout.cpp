@@ -12,8 +12,12 @@ namespace norn {
 
 namespace {
 
-class dropout_layer final : public layer {
+template <class T>
+class dropout_layer final : public basic_layer<T> {
  public:
+  using typename basic_layer<T>::sequence;
+  using typename basic_layer<T>::matrix;
+
   dropout_layer(std::size_t features, double p, std::uint64_t seed) : features_(features), p_(p), seed_(seed) {}
 
   std::string type() const override { return "dropout"; }
@@ -30,10 +34,10 @@ class dropout_layer final : public layer {
       return;
     }
     const std::uint64_t seed = *noise_ * 0x9E3779B97F4A7C15ull + seed_;
-    const float keep = 1.0f / float(1.0 - p_);
+    const T keep = T(1) / T(1.0 - p_);
     mask_.resize(Eigen::Index(x.batch), Eigen::Index(features_));
     for (std::size_t k = 0; k < std::size_t(mask_.size()); ++k)
-      mask_.data()[k] = uniform01(seed, k) < float(p_) ? 0.0f : keep;
+      mask_.data()[k] = uniform01(seed, k) < float(p_) ? T(0) : keep;
     apply(y);
   }
   void backward(const sequence& dy, sequence* dx) override {
@@ -71,7 +75,9 @@ extern const layer_kind dropout_layer_kind{
       std::size_t n = 1;
       for (auto d : context.in_shape) n *= d;
       return layer_plan{"dropout", context.in_shape, context.in_shape,
-                        [=](std::uint64_t seed) -> std::unique_ptr<layer> { return std::make_unique<dropout_layer>(n, p, seed); }};
+                        [=]<class T>(std::type_identity<T>, std::uint64_t seed) {
+                          return std::make_unique<dropout_layer<T>>(n, p, seed);
+                        }};
     },
     .example = R"({"type": "dropout", "p": 0.3})"};
 

@@ -9,8 +9,11 @@ namespace norn {
 
 namespace {
 
-class flatten_layer final : public layer {
+template <class T>
+class flatten_layer final : public basic_layer<T> {
  public:
+  using typename basic_layer<T>::sequence;
+
   explicit flatten_layer(std::size_t features) : features_(features) {}
 
   std::string type() const override { return "flatten"; }
@@ -41,7 +44,7 @@ extern const layer_kind flatten_layer_kind{
       std::size_t n = 1;
       for (auto d : context.in_shape) n *= d;
       return layer_plan{"flatten", context.in_shape, {n},
-                        [=](std::uint64_t) -> std::unique_ptr<layer> { return std::make_unique<flatten_layer>(n); }};
+                        [=]<class T>(std::type_identity<T>, std::uint64_t) { return std::make_unique<flatten_layer<T>>(n); }};
     },
     .example = R"({"type": "flatten"})",
     .example_input = {2, 2, 3}};

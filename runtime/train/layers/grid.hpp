@@ -32,7 +32,8 @@ struct window2d {
 };
 
 /// bad_input unless x's rows hold the map `in`.
-inline void check_map_input(std::string_view kind, const sequence& x, const map_shape& in) {
+template <class T>
+void check_map_input(std::string_view kind, const basic_sequence<T>& x, const map_shape& in) {
   if (x.features() != in.size())
     fail("norn: {} layer expects {} input features ({}), got {}", kind, in.size(), npy::shape_text(in.dims()), x.features());
 }

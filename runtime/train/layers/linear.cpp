@@ -32,7 +32,8 @@ inline void store(float* p, lanes v) { std::memcpy(p, &v, sizeof v); }
 
 }  // namespace
 
-bool linear_layer::events::gather(const matrix& x, double max_density) {
+template <class T>
+bool linear_layer<T>::events::gather(const matrix_of<float>& x, double max_density) {
   const std::size_t rows = std::size_t(x.rows()), cols = std::size_t(x.cols());
   const std::size_t limit = std::size_t(max_density * double(rows * cols)) + 1;
   // each thread gathers a contiguous range of rows; the parts are then joined in order
@@ -89,9 +90,13 @@ bool linear_layer::events::gather(const matrix& x, double max_density) {
   return true;
 }
 
-std::string linear_layer::type() const { return "linear"; }
+template <class T>
+std::string linear_layer<T>::type() const {
+  return "linear";
+}
 
-linear_layer::linear_layer(std::size_t in, std::size_t out, bool bias, std::uint64_t seed, double init_std)
+template <class T>
+linear_layer<T>::linear_layer(std::size_t in, std::size_t out, bool bias, std::uint64_t seed, double init_std)
     : weight_(Eigen::Index(out), Eigen::Index(in)),
       weight_grad_(matrix::Zero(Eigen::Index(out), Eigen::Index(in))),
       bias_(vector::Zero(bias ? Eigen::Index(out) : 0)),
@@ -101,12 +106,15 @@ linear_layer::linear_layer(std::size_t in, std::size_t out, bool bias, std::uint
   std::uint64_t k = 0;
   for (Eigen::Index r = 0; r < weight_.rows(); ++r)
     for (Eigen::Index c = 0; c < weight_.cols(); ++c, ++k)
-      weight_(r, c) = init_std > 0 ? float(init_std * normal01(seed, k))
-                                   : float((2.0 * uniform01(seed, k) - 1.0) * bound);
-  for (Eigen::Index r = 0; r < bias_.size(); ++r, ++k) bias_(r) = float((2.0 * uniform01(seed, k) - 1.0) * bound);
+      weight_(r, c) = init_std > 0 ? T(float(init_std * normal01(seed, k)))
+                                   : T(float((2.0 * uniform01(seed, k) - 1.0) * bound));
+  // a float64 layer starts from the float32 layer's values, so that both precisions train
+  // the same network
+  for (Eigen::Index r = 0; r < bias_.size(); ++r, ++k) bias_(r) = T(float((2.0 * uniform01(seed, k) - 1.0) * bound));
 }
 
-void linear_layer::forward(const sequence& x, sequence& y, bool keep) {
+template <class T>
+void linear_layer<T>::forward(const sequence& x, sequence& y, bool keep) {
   if (x.features() != in_features())
     fail("norn: linear layer expects {} input features, got {}", in_features(), x.features());
   y.steps = x.steps;
@@ -115,7 +123,8 @@ void linear_layer::forward(const sequence& x, sequence& y, bool keep) {
   // a narrow layer (a readout of ≤ 32 outputs) saves too little per skipped zero to pay for
   // finding the events: MNIST fc's 1,000 → 10 readout took 2.2 ms per batch from its events,
   // 0.9 ms by the GEMM
-  last_event_driven_ = event_driven_ && weight_.rows() > block_width && events_.gather(x.values, sparse_density_);
+  if constexpr (std::is_same_v<T, float>)
+    last_event_driven_ = event_driven_ && weight_.rows() > block_width && events_.gather(x.values, sparse_density_);
   if (last_event_driven_) {
     y.values.resize(x.values.rows(), weight_.rows());
     forward_events(x, y);
@@ -127,7 +136,8 @@ void linear_layer::forward(const sequence& x, sequence& y, bool keep) {
   if (keep) input_ = &x;
 }
 
-void linear_layer::forward_events(const sequence& x, sequence& y) {
+template <>
+void linear_layer<float>::forward_events(const sequence& x, sequence& y) {
   (void)x;
   const events& e = events_;  // gathered from x by forward()
   const Eigen::Index rows = y.values.rows(), out = weight_.rows(), in = weight_.cols();
@@ -171,7 +181,8 @@ void linear_layer::forward_events(const sequence& x, sequence& y) {
   }
 }
 
-void linear_layer::pack_weights() {
+template <>
+void linear_layer<float>::pack_weights() {
   // Wᵀ packed in panels of 32 columns: panel p holds, for each input j, the weights of
   // outputs 32p … 32p + 31 (zero-padded), so the weights an event adds are 128 contiguous
   // bytes and a panel is one contiguous stretch of memory (cache- and TLB-friendly).
@@ -187,7 +198,8 @@ void linear_layer::pack_weights() {
       }
 }
 
-const current_source* linear_layer::output_source(const sequence& x) {
+template <>
+const current_source* linear_layer<float>::output_source(const sequence& x) {
   if (x.features() != in_features())
     fail("norn: linear layer expects {} input features, got {}", in_features(), x.features());
   if (!event_driven_ || weight_.rows() <= block_width || !events_.gather(x.values, sparse_density_)) return nullptr;
@@ -196,7 +208,8 @@ const current_source* linear_layer::output_source(const sequence& x) {
   return this;
 }
 
-const float* linear_layer::currents(std::size_t row, std::size_t n0, std::size_t width, float* scratch) const {
+template <>
+const float* linear_layer<float>::currents(std::size_t row, std::size_t n0, std::size_t width, float* scratch) const {
   const events& e = events_;
   const Eigen::Index out = weight_.rows(), in = weight_.cols();
   const std::uint32_t k0 = e.row_start[row], k1 = e.row_start[row + 1];
@@ -229,44 +242,65 @@ const float* linear_layer::currents(std::size_t row, std::size_t n0, std::size_t
   return scratch;
 }
 
-void linear_layer::backward(const sequence& dy_in, sequence* dx) {
+// float64: no event-driven products (forward() never takes them)
+template <>
+void linear_layer<double>::forward_events(const sequence&, sequence&) {}
+template <>
+void linear_layer<double>::pack_weights() {}
+template <>
+const basic_current_source<double>* linear_layer<double>::output_source(const sequence& x) {
+  if (x.features() != in_features())
+    fail("norn: linear layer expects {} input features, got {}", in_features(), x.features());
+  return nullptr;
+}
+template <>
+const double* linear_layer<double>::currents(std::size_t, std::size_t, std::size_t, double* scratch) const {
+  return scratch;  // never asked: output_source() gives no source
+}
+
+template <>
+void linear_layer<float>::weight_gradient_events(const sequence& dy) {
+  // dWᵀ[j] += x_rj dy_r over the events (r, j), accumulated in panels of 32 columns;
+  // each thread owns whole panels, so every sum runs over r in the same order whatever
+  // the thread count
+  const events& e = events_;  // gathered by the forward from the same input
+  const Eigen::Index rows = dy.values.rows(), out = weight_.rows(), in = weight_.cols();
+  const Eigen::Index blocks = (out + block_width - 1) / block_width;
+  packed_grad_.assign(std::size_t(blocks * in * block_width), 0.0f);
+  const float* D = dy.values.data();
+  const bool binary = e.binary;
+#pragma omp parallel for schedule(static)
+  for (Eigen::Index p = 0; p < blocks; ++p) {
+    const Eigen::Index c0 = p * block_width, width = std::min(block_width, out - c0);
+    float* panel = packed_grad_.data() + p * in * block_width;
+    for (Eigen::Index r = 0; r < rows; ++r) {
+      alignas(32) float d[block_width] = {};
+      std::copy_n(D + r * out + c0, width, d);
+      lanes g[4];
+      for (int q = 0; q < 4; ++q) g[q] = load(d + 8 * q);
+      for (std::uint32_t k = e.row_start[std::size_t(r)]; k < e.row_start[std::size_t(r) + 1]; ++k) {
+        float* w = panel + Eigen::Index(e.column[k]) * block_width;
+        const float v = binary ? 1.0f : e.value[k];
+        for (int q = 0; q < 4; ++q) store(w + 8 * q, load(w + 8 * q) + v * g[q]);
+      }
+    }
+  }
+#pragma omp parallel for schedule(static)
+  for (Eigen::Index o = 0; o < out; ++o) {
+    const Eigen::Index p = o / block_width, c = o % block_width;
+    for (Eigen::Index j = 0; j < in; ++j) weight_grad_(o, j) += packed_grad_[std::size_t((p * in + j) * block_width + c)];
+  }
+}
+template <>
+void linear_layer<double>::weight_gradient_events(const sequence&) {}
+
+template <class T>
+void linear_layer<T>::backward(const sequence& dy_in, sequence* dx) {
   // for a repeated (static) input, the gradient of its one product is the sum over steps
   sequence summed;
   const sequence& dy = gradient_for_input(input_ && input_->repeated, dy_in, summed);
-  if (last_event_driven_) {
-    // dWᵀ[j] += x_rj dy_r over the events (r, j), accumulated in panels of 32 columns;
-    // each thread owns whole panels, so every sum runs over r in the same order whatever
-    // the thread count
-    const events& e = events_;  // gathered by the forward from the same input
-    const Eigen::Index rows = dy.values.rows(), out = weight_.rows(), in = weight_.cols();
-    const Eigen::Index blocks = (out + block_width - 1) / block_width;
-    packed_grad_.assign(std::size_t(blocks * in * block_width), 0.0f);
-    const float* D = dy.values.data();
-    const bool binary = e.binary;
-#pragma omp parallel for schedule(static)
-    for (Eigen::Index p = 0; p < blocks; ++p) {
-      const Eigen::Index c0 = p * block_width, width = std::min(block_width, out - c0);
-      float* panel = packed_grad_.data() + p * in * block_width;
-      for (Eigen::Index r = 0; r < rows; ++r) {
-        alignas(32) float d[block_width] = {};
-        std::copy_n(D + r * out + c0, width, d);
-        lanes g[4];
-        for (int q = 0; q < 4; ++q) g[q] = load(d + 8 * q);
-        for (std::uint32_t k = e.row_start[std::size_t(r)]; k < e.row_start[std::size_t(r) + 1]; ++k) {
-          float* w = panel + Eigen::Index(e.column[k]) * block_width;
-          const float v = binary ? 1.0f : e.value[k];
-          for (int q = 0; q < 4; ++q) store(w + 8 * q, load(w + 8 * q) + v * g[q]);
-        }
-      }
-    }
-#pragma omp parallel for schedule(static)
-    for (Eigen::Index o = 0; o < out; ++o) {
-      const Eigen::Index p = o / block_width, c = o % block_width;
-      for (Eigen::Index j = 0; j < in; ++j) weight_grad_(o, j) += packed_grad_[std::size_t((p * in + j) * block_width + c)];
-    }
-  } else {
-    weight_grad_.noalias() += dy.values.transpose() * input_->values;
-  }
+  if (last_event_driven_) weight_gradient_events(dy);
+  else weight_grad_.noalias() += dy.values.transpose() * input_->values;
   if (has_bias_) bias_grad_ += dy.values.colwise().sum().transpose();
   if (dx) {
     dx->steps = dy.steps;
@@ -277,17 +311,17 @@ void linear_layer::backward(const sequence& dy_in, sequence* dx) {
       // a narrow layer (a readout): dx = dy W row by row, written once (a GEMM would clear
       // it first and pack both sides for a product of depth ≤ 32)
       dx->values.resize(rows, in);
-      const float* D = dy.values.data();
-      const float* W = weight_.data();
-      float* X = dx->values.data();
+      const T* D = dy.values.data();
+      const T* W = weight_.data();
+      T* X = dx->values.data();
 #pragma omp parallel for schedule(static)
       for (Eigen::Index r = 0; r < rows; ++r) {
-        float* xr = X + r * in;
-        const float* dr = D + r * out;
+        T* xr = X + r * in;
+        const T* dr = D + r * out;
         for (Eigen::Index j = 0; j < in; ++j) xr[j] = dr[0] * W[j];
         for (Eigen::Index o = 1; o < out; ++o) {
-          const float d = dr[o];
-          const float* wo = W + o * in;
+          const T d = dr[o];
+          const T* wo = W + o * in;
           for (Eigen::Index j = 0; j < in; ++j) xr[j] += d * wo[j];
         }
       }
@@ -297,7 +331,8 @@ void linear_layer::backward(const sequence& dy_in, sequence* dx) {
   }
 }
 
-std::vector<parameter_ref> linear_layer::parameters() {
+template <class T>
+std::vector<typename linear_layer<T>::parameter_ref> linear_layer<T>::parameters() {
   std::vector<parameter_ref> p;
   p.push_back({"weight", {std::size_t(weight_.rows()), std::size_t(weight_.cols())},
                {weight_.data(), std::size_t(weight_.size())}, {weight_grad_.data(), std::size_t(weight_grad_.size())}});
@@ -319,11 +354,14 @@ extern const layer_kind linear_layer_kind{
       const bool bias = c.boolean("bias", true);
       const double init_std = c.positive("init_std", 0.0);
       return layer_plan{"linear", {in}, {*out},
-                        [=](std::uint64_t seed) -> std::unique_ptr<layer> {
-                          return std::make_unique<linear_layer>(in, *out, bias, seed, init_std);
+                        [=]<class T>(std::type_identity<T>, std::uint64_t seed) {
+                          return std::make_unique<linear_layer<T>>(in, *out, bias, seed, init_std);
                         },
                         double(in) * double(*out) + double(*out)};
     },
     .example = R"({"type": "linear", "out": 3})"};
+
+template class linear_layer<float>;
+template class linear_layer<double>;
 
 }  // namespace norn

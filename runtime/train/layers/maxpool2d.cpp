@@ -12,8 +12,11 @@ namespace norn {
 
 namespace {
 
-class maxpool2d_layer final : public layer {
+template <class T>
+class maxpool2d_layer final : public basic_layer<T> {
  public:
+  using typename basic_layer<T>::sequence;
+
   maxpool2d_layer(map_shape in, window2d w) : in_(in), out_(w.output(in, in.channels)), w_(w) {}
 
   std::string type() const override { return "maxpool2d"; }
@@ -24,13 +27,13 @@ class maxpool2d_layer final : public layer {
   void forward(const sequence& x, sequence& y, bool keep) override {
     check_map_input("maxpool2d", x, in_);
     const std::size_t rows = std::size_t(x.values.rows());
-    reshape_like(x, y, out_features());
+    reshape_like(x, y, this->out_features());
     winner_.resize(rows * out_.size());
     const std::ptrdiff_t H = std::ptrdiff_t(in_.height), W = std::ptrdiff_t(in_.width);
 #pragma omp parallel for schedule(static)
     for (std::size_t r = 0; r < rows; ++r) {
-      const float* xr = x.values.data() + r * in_.size();
-      float* yr = y.values.data() + r * out_.size();
+      const T* xr = x.values.data() + r * in_.size();
+      T* yr = y.values.data() + r * out_.size();
       std::uint32_t* win = winner_.data() + r * out_.size();
       if (w_.ph == 0 && w_.pw == 0) {
         // every window inside the map: no bounds to check (sizes in locals: the stores below
@@ -41,7 +44,7 @@ class maxpool2d_layer final : public layer {
           for (std::size_t oh = 0; oh < Ho; ++oh)
             for (std::size_t ow = 0; ow < Wo; ++ow, ++k) {
               std::size_t at = (c * Hi + oh * sh) * Wi + ow * sw;
-              float best = xr[at];
+              T best = xr[at];
               const std::size_t first = at;
               for (std::size_t ki = 0; ki < kh; ++ki)
                 for (std::size_t kj = 0; kj < kw; ++kj) {
@@ -56,7 +59,7 @@ class maxpool2d_layer final : public layer {
       for (std::size_t c = 0, k = 0; c < out_.channels; ++c)
         for (std::size_t oh = 0; oh < out_.height; ++oh)
           for (std::size_t ow = 0; ow < out_.width; ++ow, ++k) {
-            float best = -std::numeric_limits<float>::infinity();
+            T best = -std::numeric_limits<T>::infinity();
             std::uint32_t at = 0;
             bool found = false;
             for (std::size_t ki = 0; ki < w_.kh; ++ki) {
@@ -82,13 +85,13 @@ class maxpool2d_layer final : public layer {
     sequence summed;
     const sequence& dy = gradient_for_input(input_repeated_, dy_in, summed);
     const std::size_t rows = std::size_t(dy.values.rows());
-    reshape_like(dy, *dx, in_features());
+    reshape_like(dy, *dx, this->in_features());
     dx->values.setZero();
 #pragma omp parallel for schedule(static)
     for (std::size_t r = 0; r < rows; ++r) {
-      const float* d = dy.values.data() + r * out_.size();
+      const T* d = dy.values.data() + r * out_.size();
       const std::uint32_t* win = winner_.data() + r * out_.size();
-      float* g = dx->values.data() + r * in_.size();
+      T* g = dx->values.data() + r * in_.size();
       for (std::size_t k = 0; k < out_.size(); ++k) g[win[k]] += d[k];
     }
   }
@@ -111,7 +114,7 @@ extern const layer_kind maxpool2d_layer_kind{
       const map_shape in = input_map(c, context, "maxpool2d");
       const window2d w = read_window(c, in, true);
       return layer_plan{"maxpool2d", in.dims(), w.output(in, in.channels).dims(),
-                        [=](std::uint64_t) -> std::unique_ptr<layer> { return std::make_unique<maxpool2d_layer>(in, w); }};
+                        [=]<class T>(std::type_identity<T>, std::uint64_t) { return std::make_unique<maxpool2d_layer<T>>(in, w); }};
     },
     .example = R"({"type": "maxpool2d", "kernel": 2})",
     .example_input = {2, 4, 5}};

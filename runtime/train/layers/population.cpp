@@ -11,8 +11,9 @@ namespace norn {
 
 // ---- what both layers share ----------------------------------------------------------
 
-population_layer_base::population_layer_base(const population_options& o)
-    : options_(o), pop_(o.model->make(o.neurons, 1, o.dt, false)) {
+template <class T>
+population_layer_base<T>::population_layer_base(const population_options& o)
+    : options_(o), pop_(o.model->make(o.neurons, 1, o.dt, std::is_same_v<T, double>)) {
   pop_->set_gradient_rule(o.gradient);
   for (const auto& [name, value] : o.set) pop_->set_parameter(name, value);
   for (const auto& [name, value] : o.initial) pop_->set_initial(name, value);
@@ -26,9 +27,9 @@ population_layer_base::population_layer_base(const population_options& o)
     if (groups == 0 || o.neurons % groups)
       fail("norn: parameter '{}' of {} neurons cannot be trained in {} groups", name, o.neurons, groups);
     trained e{*q, k < o.train.size(), {}, {}, {}};
-    const auto current = pop_->parameter(*q);  // set for every neuron alike: group g starts from its first
+    const auto current = population_value(*q);  // set for every neuron alike: group g starts from its first
     for (std::size_t g = 0; g < groups; ++g) e.value.push_back(current[g * (o.neurons / groups)]);
-    e.grad.assign(e.value.size(), 0.0f);
+    e.grad.assign(e.value.size(), T(0));
     trained_.push_back(std::move(e));
   }
   const std::size_t S = info.states.size();
@@ -37,21 +38,35 @@ population_layer_base::population_layer_base(const population_options& o)
   state_grads_.resize(S);
 }
 
-std::vector<parameter_ref> population_layer_base::parameters() {
+template <class T>
+std::vector<typename population_layer_base<T>::parameter_ref> population_layer_base<T>::parameters() {
   std::vector<parameter_ref> out;
   for (auto& e : trained_)
     out.push_back({pop_->info().parameters[e.index].name, {e.value.size()}, e.value, e.grad, parameter_group::neuron, e.learn});
   return out;
 }
 
-std::vector<float> population_layer_base::neuron_parameter(std::size_t q) const {
+template <class T>
+std::vector<T> population_layer_base<T>::neuron_parameter(std::size_t q) const {
   for (const auto& e : trained_)
     if (e.index == q) return e.per_neuron(pop_->neurons());
-  return pop_->parameter(q);
+  return population_value(q);
 }
 
-std::vector<float> population_layer_base::trained::per_neuron(std::size_t neurons) const {
-  std::vector<float> v(neurons);
+template <class T>
+std::vector<T> population_layer_base<T>::population_value(std::size_t q) const {
+  if constexpr (std::is_same_v<T, float>) {
+    return pop_->parameter(q);
+  } else {
+    std::vector<double> v(pop_->neurons());
+    pop_->read_parameter(q, v);
+    return v;
+  }
+}
+
+template <class T>
+std::vector<T> population_layer_base<T>::trained::per_neuron(std::size_t neurons) const {
+  std::vector<T> v(neurons);
   const std::size_t block = neurons / value.size();
   for (std::size_t n = 0; n < neurons; ++n) v[n] = value[n / block];
   return v;
@@ -64,20 +79,24 @@ std::size_t state_of(const model_info& info, const std::string& name) {
 }
 }  // namespace
 
-void population_layer_base::record_states(const std::vector<std::string>& names) {
+template <class T>
+void population_layer_base<T>::record_states(const std::vector<std::string>& names) {
   for (const auto& n : names) recording_[state_of(pop_->info(), n)] = true;
 }
-const sequence* population_layer_base::recorded(const std::string& name) const {
+template <class T>
+const typename population_layer_base<T>::sequence* population_layer_base<T>::recorded(const std::string& name) const {
   const auto s = state_of(pop_->info(), name);
   return recording_[s] ? &recorded_[s] : nullptr;
 }
-void population_layer_base::add_state_gradient(const std::string& name, const sequence& g) {
+template <class T>
+void population_layer_base<T>::add_state_gradient(const std::string& name, const sequence& g) {
   auto& dst = state_grads_[state_of(pop_->info(), name)];
   if (dst.size() == 0) dst = g;
   else dst.values += g.values;
 }
 
-void population_layer_base::prepare(std::size_t steps, std::size_t batch, std::size_t features) {
+template <class T>
+void population_layer_base<T>::prepare(std::size_t steps, std::size_t batch, std::size_t features) {
   if (features != pop_->neurons())
     fail("norn: layer '{}' has {} neurons but receives {} features", type(), pop_->neurons(), features);
   if (pop_->batch() != batch) pop_->resize_batch(batch);
@@ -85,15 +104,16 @@ void population_layer_base::prepare(std::size_t steps, std::size_t batch, std::s
   for (const auto& e : trained_) {
     const auto& name = pop_->info().parameters[e.index].name;
     if (e.value.size() == 1) pop_->set_parameter(name, double(e.value[0]));
-    else if (e.value.size() == pop_->neurons()) pop_->set_parameter(name, std::span<const float>(e.value));
-    else pop_->set_parameter(name, std::span<const float>(e.per_neuron(pop_->neurons())));
+    else if (e.value.size() == pop_->neurons()) pop_->set_parameter(name, std::span<const T>(e.value));
+    else pop_->set_parameter(name, std::span<const T>(e.per_neuron(pop_->neurons())));
   }
   for (std::size_t s = 0; s < recording_.size(); ++s)
     if (recording_[s]) recorded_[s].reshape(steps, batch, pop_->neurons());
 }
 
-std::vector<std::span<float>> population_layer_base::recordings(std::size_t t, std::size_t len) {
-  std::vector<std::span<float>> rec(recording_.size());
+template <class T>
+std::vector<std::span<T>> population_layer_base<T>::recordings(std::size_t t, std::size_t len) {
+  std::vector<std::span<T>> rec(recording_.size());
   for (std::size_t s = 0; s < rec.size(); ++s)
     if (recording_[s]) {
       const std::size_t row = recorded_[s].batch * pop_->neurons();
@@ -102,70 +122,86 @@ std::vector<std::span<float>> population_layer_base::recordings(std::size_t t, s
   return rec;
 }
 
-void population_layer_base::attach_gradients(gradient_io<float>& io) {
+template <class T>
+gradient_io<T> population_layer_base<T>::gradient_spans() const {
+  return gradient_io<T>::sized(pop_->info().states.size(), pop_->info().parameters.size());
+}
+
+template <class T>
+void population_layer_base<T>::attach_gradients(gradient_io<T>& io) {
   for (auto& e : trained_)
     if (e.learn) {
-      e.scratch.assign(pop_->neurons(), 0.0f);
+      e.scratch.assign(pop_->neurons(), T(0));
       io.grad_param[e.index] = e.scratch;
     }
 }
 
-void population_layer_base::accumulate_gradients() {
+template <class T>
+void population_layer_base<T>::accumulate_gradients() {
   for (auto& e : trained_) {
     if (!e.learn) continue;
     const std::size_t block = e.scratch.size() / e.grad.size();
     for (std::size_t g = 0; g < e.grad.size(); ++g) {
       double sum = 0;
       for (std::size_t n = g * block; n < (g + 1) * block; ++n) sum += e.scratch[n];
-      e.grad[g] += float(sum);
+      e.grad[g] += T(sum);
     }
   }
 }
 
-void population_layer_base::attach_state_gradients(gradient_io<float>& io) const {
+template <class T>
+void population_layer_base<T>::attach_state_gradients(gradient_io<T>& io) const {
   for (std::size_t s = 0; s < state_grads_.size(); ++s)
     if (state_grads_[s].size()) io.grad_state[s] = state_grads_[s].span();
 }
 
 // ---- feed-forward ----------------------------------------------------------------------
 
-void population_layer::forward(const sequence& x, sequence& y, bool keep) {
-  prepare(x.steps, x.batch, x.features());
+template <class T>
+void population_layer<T>::forward(const sequence& x, sequence& y, bool keep) {
+  this->prepare(x.steps, x.batch, x.features());
   y.reshape(x.steps, x.batch, pop_->neurons());
   if (keep) {
     input_ = &x;
     pop_->start_tape(options_.checkpoint_every);
-    pop_->forward(x.steps, x.span(), y.span(), recordings(0, x.steps));
+    pop_->forward(x.steps, x.span(), y.span(), this->recordings(0, x.steps));
   } else {
-    pop_->run(x.steps, x.span(), y.span(), recordings(0, x.steps));
+    pop_->run(x.steps, x.span(), y.span(), this->recordings(0, x.steps));
   }
 }
 
-bool population_layer::forward_from(const current_source& source, std::size_t steps, std::size_t batch, sequence& y) {
-  prepare(steps, batch, pop_->neurons());
-  y.reshape(steps, batch, pop_->neurons());
-  pop_->run_from(steps, source, y.span(), recordings(0, steps));
-  return true;
+template <class T>
+bool population_layer<T>::forward_from(const current_source& source, std::size_t steps, std::size_t batch, sequence& y) {
+  if constexpr (std::is_same_v<T, float>) {
+    this->prepare(steps, batch, pop_->neurons());
+    y.reshape(steps, batch, pop_->neurons());
+    pop_->run_from(steps, source, y.span(), this->recordings(0, steps));
+    return true;
+  } else {
+    return false;  // computed inputs are float32 (no float64 layer offers them)
+  }
 }
 
-void population_layer::backward(const sequence& dy, sequence* dx) {
-  auto io = pop_->gradients();
+template <class T>
+void population_layer<T>::backward(const sequence& dy, sequence* dx) {
+  auto io = this->gradient_spans();
   io.grad_out = dy.span();
-  attach_state_gradients(io);
+  this->attach_state_gradients(io);
   if (dx) {
     dx->reshape(dy.steps, dy.batch, pop_->neurons());
     io.grad_x = dx->span();
   }
-  attach_gradients(io);
+  this->attach_gradients(io);
   pop_->backward(input_->span(), io, 0, dy.steps);
-  accumulate_gradients();
-  for (auto& g : state_grads_) g = sequence();
+  this->accumulate_gradients();
+  for (auto& g : this->state_grads_) g = sequence();
 }
 
 // ---- recurrent -------------------------------------------------------------------------
 
-recurrent_population_layer::recurrent_population_layer(const population_options& o)
-    : population_layer_base(o), weight_(Eigen::Index(o.neurons), Eigen::Index(o.neurons)),
+template <class T>
+recurrent_population_layer<T>::recurrent_population_layer(const population_options& o)
+    : base(o), weight_(Eigen::Index(o.neurons), Eigen::Index(o.neurons)),
       weight_grad_(matrix::Zero(Eigen::Index(o.neurons), Eigen::Index(o.neurons))),
       bias_(vector::Zero(o.recurrent_bias ? Eigen::Index(o.neurons) : 0)),
       bias_grad_(vector::Zero(o.recurrent_bias ? Eigen::Index(o.neurons) : 0)) {
@@ -173,72 +209,85 @@ recurrent_population_layer::recurrent_population_layer(const population_options&
   std::uint64_t k = 0;
   for (Eigen::Index r = 0; r < weight_.rows(); ++r)
     for (Eigen::Index c = 0; c < weight_.cols(); ++c, ++k)
-      weight_(r, c) = (r == c && !o.autapses) ? 0.0f : float(std * normal01(o.seed, k));
+      weight_(r, c) = (r == c && !o.autapses) ? T(0) : T(float(std * normal01(o.seed, k)));
 }
 
-void recurrent_population_layer::forward(const sequence& x, sequence& y, bool keep) {
-  prepare(x.steps, x.batch, x.features());
-  const std::size_t N = pop_->neurons(), B = x.batch, T = x.steps, row = B * N;
-  y.reshape(T, B, N);
+template <class T>
+void recurrent_population_layer<T>::forward(const sequence& x, sequence& y, bool keep) {
+  this->prepare(x.steps, x.batch, x.features());
+  const std::size_t N = pop_->neurons(), B = x.batch, steps = x.steps, row = B * N;
+  y.reshape(steps, B, N);
   input_ = x;  // becomes u_t = x_t + z_{t-1} W_recᵀ below
   if (keep) pop_->start_tape(options_.checkpoint_every);
-  for (std::size_t t = 0; t < T; ++t) {
+  for (std::size_t t = 0; t < steps; ++t) {
     auto u = input_.values.middleRows(Eigen::Index(t * B), Eigen::Index(B));
     if (t > 0) u.noalias() += y.values.middleRows(Eigen::Index((t - 1) * B), Eigen::Index(B)) * weight_.transpose();
     if (bias_.size()) u.rowwise() += bias_.transpose();
-    const std::span<const float> ut(u.data(), row);
-    const std::span<float> yt(y.values.data() + t * row, row);
-    if (keep) pop_->forward(1, ut, yt, recordings(t, 1));
-    else pop_->run(1, ut, yt, recordings(t, 1));
+    const std::span<const T> ut(u.data(), row);
+    const std::span<T> yt(y.values.data() + t * row, row);
+    if (keep) pop_->forward(1, ut, yt, this->recordings(t, 1));
+    else pop_->run(1, ut, yt, this->recordings(t, 1));
   }
   output_ = &y;
 }
 
-void recurrent_population_layer::backward(const sequence& dy, sequence* dx) {
-  const std::size_t N = pop_->neurons(), B = dy.batch, T = dy.steps, row = B * N;
+template <class T>
+void recurrent_population_layer<T>::backward(const sequence& dy, sequence* dx) {
+  const std::size_t N = pop_->neurons(), B = dy.batch, steps = dy.steps, row = B * N;
   const std::size_t S = pop_->info().states.size();
-  sequence du(T, B, N);
+  sequence du(steps, B, N);
   sequence gout = dy;  // dL/dz_t: the loss's, plus W_rec's path into step t + 1 (added below)
-  std::vector<std::vector<float>> lambda(S, std::vector<float>(row, 0.0f));
-  auto io = pop_->gradients();
+  std::vector<std::vector<T>> lambda(S, std::vector<T>(row, T(0)));
+  auto io = this->gradient_spans();
   io.grad_out = gout.span();
   io.grad_x = du.span();
-  attach_state_gradients(io);
+  this->attach_state_gradients(io);
   for (std::size_t s = 0; s < S; ++s) io.lambda[s] = lambda[s];
-  for (std::size_t t = T; t-- > 0;) {
-    if (t + 1 < T)
+  for (std::size_t t = steps; t-- > 0;) {
+    if (t + 1 < steps)
       gout.values.middleRows(Eigen::Index(t * B), Eigen::Index(B)).noalias() +=
           du.values.middleRows(Eigen::Index((t + 1) * B), Eigen::Index(B)) * weight_;
-    attach_gradients(io);
+    this->attach_gradients(io);
     pop_->backward(input_.span(), io, t, t + 1);
-    accumulate_gradients();
+    this->accumulate_gradients();
   }
   // dW_rec = Σ_t du_tᵀ z_{t−1}: one product over the sequence
-  if (T > 1)
+  if (steps > 1)
     weight_grad_.noalias() +=
-        du.values.bottomRows(Eigen::Index((T - 1) * B)).transpose() * output_->values.topRows(Eigen::Index((T - 1) * B));
+        du.values.bottomRows(Eigen::Index((steps - 1) * B)).transpose() * output_->values.topRows(Eigen::Index((steps - 1) * B));
   if (!options_.autapses) weight_grad_.diagonal().setZero();
   if (bias_.size()) bias_grad_ += du.values.colwise().sum().transpose();
-  for (auto& g : state_grads_) g = sequence();
+  for (auto& g : this->state_grads_) g = sequence();
   if (dx) *dx = std::move(du);
 }
 
-std::vector<parameter_ref> recurrent_population_layer::parameters() {
+template <class T>
+std::vector<typename recurrent_population_layer<T>::parameter_ref> recurrent_population_layer<T>::parameters() {
   std::vector<parameter_ref> out;
   out.push_back({"recurrent_weight", {std::size_t(weight_.rows()), std::size_t(weight_.cols())},
                  {weight_.data(), std::size_t(weight_.size())}, {weight_grad_.data(), std::size_t(weight_grad_.size())}});
   if (bias_.size())
     out.push_back({"recurrent_bias", {std::size_t(bias_.size())}, {bias_.data(), std::size_t(bias_.size())},
                    {bias_grad_.data(), std::size_t(bias_grad_.size())}});
-  for (auto& p : population_layer_base::parameters()) out.push_back(std::move(p));
+  for (auto& p : base::parameters()) out.push_back(std::move(p));
   return out;
 }
 
-std::unique_ptr<layer> make_population_layer(const population_options& o) {
+template <class T>
+std::unique_ptr<basic_layer<T>> make_population_layer(const population_options& o) {
   if (!o.model) fail("norn: a population layer needs a model");
-  if (o.recurrent) return std::make_unique<recurrent_population_layer>(o);
-  return std::make_unique<population_layer>(o);
+  if (o.recurrent) return std::make_unique<recurrent_population_layer<T>>(o);
+  return std::make_unique<population_layer<T>>(o);
 }
+
+template class population_layer_base<float>;
+template class population_layer_base<double>;
+template class population_layer<float>;
+template class population_layer<double>;
+template class recurrent_population_layer<float>;
+template class recurrent_population_layer<double>;
+template std::unique_ptr<basic_layer<float>> make_population_layer(const population_options&);
+template std::unique_ptr<basic_layer<double>> make_population_layer(const population_options&);
 
 // ---- the kind: every model by name -----------------------------------------------------
 
@@ -357,10 +406,10 @@ extern const layer_kind population_layer_kind{
       if (!o.recurrent && (c.has("autapses") || c.has("recurrent_std") || c.has("recurrent_bias")))
         c.error("\"autapses\", \"recurrent_std\" and \"recurrent_bias\" need \"recurrent\": true");
       return layer_plan{info.name, shape, shape,
-                        [o](std::uint64_t seed) {
+                        [o]<class T>(std::type_identity<T>, std::uint64_t seed) {
                           auto with_seed = o;
                           with_seed.seed = seed;
-                          return make_population_layer(with_seed);
+                          return make_population_layer<T>(with_seed);
                         },
                         (o.recurrent ? double(o.neurons) * double(o.neurons) : 0.0) +
                             double(o.neurons) * double(info.parameters.size() + 2 * info.states.size())};

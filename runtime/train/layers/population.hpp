@@ -6,7 +6,8 @@
 /// one adds W_rec z_{t−1} to each step's input, as Norse's recurrent cells,
 /// stepping in time with the recurrent product only. Chosen parameters are trained, per
 /// neuron ([N]), per channel of a [C, H, W] input ([C]) or shared by the population ([1]). Both keep the state every
-/// `checkpoint_every` steps for the backward and recompute the rest.
+/// `checkpoint_every` steps for the backward and recompute the rest. A float64 layer's
+/// population computes in float64.
 
 #include <runtime/core/dynamic_population.hpp>
 #include <runtime/core/registry.hpp>
@@ -44,13 +45,19 @@ struct population_options {
   std::uint64_t seed = 0;
 };
 
-/// A feed-forward or recurrent population layer, as the options say.
-std::unique_ptr<layer> make_population_layer(const population_options& options);
+/// A feed-forward or recurrent population layer, as the options say, computing in T.
+template <class T = float>
+std::unique_ptr<basic_layer<T>> make_population_layer(const population_options& options);
 
 /// What both population layers share: the population, its trained parameters, and the
 /// recorded states and their gradients.
-class population_layer_base : public layer {
+template <class T>
+class population_layer_base : public basic_layer<T> {
  public:
+  using typename basic_layer<T>::sequence;
+  using typename basic_layer<T>::parameter_ref;
+  using typename basic_layer<T>::current_source;
+
   explicit population_layer_base(const population_options& o);
 
   std::string type() const override { return pop_->info().name; }
@@ -58,7 +65,7 @@ class population_layer_base : public layer {
   std::size_t out_features() const override { return pop_->neurons(); }
   std::vector<parameter_ref> parameters() override;
   const model_info* model() const override { return &pop_->info(); }
-  std::vector<float> neuron_parameter(std::size_t q) const override;
+  std::vector<T> neuron_parameter(std::size_t q) const override;
   void record_states(const std::vector<std::string>& names) override;
   const sequence* recorded(const std::string& name) const override;
   void add_state_gradient(const std::string& name, const sequence& g) override;
@@ -70,21 +77,25 @@ class population_layer_base : public layer {
   /// shapes the recordings.
   void prepare(std::size_t steps, std::size_t batch, std::size_t features);
   /// Recordings of steps [t, t + len) (all steps: t = 0, len = T).
-  std::vector<std::span<float>> recordings(std::size_t t, std::size_t len);
+  std::vector<std::span<T>> recordings(std::size_t t, std::size_t len);
+  /// Parameter q's values in the population, per neuron.
+  std::vector<T> population_value(std::size_t q) const;
+  /// Spans for the population's backward, all empty.
+  gradient_io<T> gradient_spans() const;
   /// Zeroed per-neuron gradient buffers for the trained parameters, in io.grad_param.
-  void attach_gradients(gradient_io<float>& io);
+  void attach_gradients(gradient_io<T>& io);
   /// Adds the per-neuron gradients of the last backward (summed when shared).
   void accumulate_gradients();
   /// Attaches the recorded states' gradients to io.
-  void attach_state_gradients(gradient_io<float>& io) const;
+  void attach_state_gradients(gradient_io<T>& io) const;
 
   /// A trained (or per-neuron fixed) parameter: `value` holds its groups (1, C or N values;
   /// neuron n takes value[n·groups / N]).
   struct trained {
     std::size_t index;
     bool learn = true;  ///< false: per_neuron, fixed
-    std::vector<float> value, grad, scratch;
-    std::vector<float> per_neuron(std::size_t neurons) const;
+    std::vector<T> value, grad, scratch;
+    std::vector<T> per_neuron(std::size_t neurons) const;
   };
 
   population_options options_;
@@ -95,14 +106,20 @@ class population_layer_base : public layer {
 };
 
 /// A feed-forward population: y_t = output of the neurons given input x_t.
-class population_layer final : public population_layer_base {
+template <class T>
+class population_layer final : public population_layer_base<T> {
  public:
-  using population_layer_base::population_layer_base;
+  using base = population_layer_base<T>;
+  using typename base::sequence;
+  using typename base::current_source;
+  using base::base;
   void forward(const sequence& x, sequence& y, bool keep) override;
   bool forward_from(const current_source& source, std::size_t steps, std::size_t batch, sequence& y) override;
   void backward(const sequence& dy, sequence* dx) override;
 
  private:
+  using base::pop_;
+  using base::options_;
   const sequence* input_ = nullptr;  // the last kept forward's input
 };
 
@@ -110,8 +127,15 @@ class population_layer final : public population_layer_base {
 /// recurrent bias), as in Norse's recurrent cells (z_{−1} = 0). W_rec is [N, N], initialized
 /// N(0, 2/N) with a zero diagonal unless autapses are allowed (its diagonal gradient is then
 /// zeroed too).
-class recurrent_population_layer final : public population_layer_base {
+template <class T>
+class recurrent_population_layer final : public population_layer_base<T> {
  public:
+  using base = population_layer_base<T>;
+  using typename base::sequence;
+  using typename base::parameter_ref;
+  using matrix = matrix_of<T>;
+  using vector = vector_of<T>;
+
   explicit recurrent_population_layer(const population_options& o);
   void forward(const sequence& x, sequence& y, bool keep) override;
   void backward(const sequence& dy, sequence* dx) override;
@@ -120,10 +144,19 @@ class recurrent_population_layer final : public population_layer_base {
   matrix& recurrent_weight() { return weight_; }
 
  private:
+  using base::pop_;
+  using base::options_;
   matrix weight_, weight_grad_;
   vector bias_, bias_grad_;  // empty without a recurrent bias
   sequence input_;         // u_t = x_t + z_{t−1} W_recᵀ of the last forward
   const sequence* output_ = nullptr;  // z_t of the last forward
 };
+
+extern template class population_layer_base<float>;
+extern template class population_layer_base<double>;
+extern template class population_layer<float>;
+extern template class population_layer<double>;
+extern template class recurrent_population_layer<float>;
+extern template class recurrent_population_layer<double>;
 
 }  // namespace norn

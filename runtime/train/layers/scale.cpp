@@ -6,10 +6,15 @@ namespace norn {
 
 namespace {
 
-class scale_layer final : public layer {
+template <class T>
+class scale_layer final : public basic_layer<T> {
  public:
+  using typename basic_layer<T>::sequence;
+  using typename basic_layer<T>::vector;
+  using typename basic_layer<T>::parameter_ref;
+
   scale_layer(std::size_t features, double value, bool trained)
-      : scale_(vector::Constant(Eigen::Index(features), float(value))),
+      : scale_(vector::Constant(Eigen::Index(features), T(value))),
         grad_(vector::Zero(Eigen::Index(features))),
         trained_(trained) {}
 
@@ -53,8 +58,8 @@ extern const layer_kind scale_layer_kind{
       const std::size_t features = input_features(c, context);
       const double value = c.number("value", 1.0);
       const bool trained = c.boolean("train", true);
-      return layer_plan{"scale", {features}, {features}, [=](std::uint64_t) -> std::unique_ptr<layer> {
-                          return std::make_unique<scale_layer>(features, value, trained);
+      return layer_plan{"scale", {features}, {features}, [=]<class T>(std::type_identity<T>, std::uint64_t) {
+                          return std::make_unique<scale_layer<T>>(features, value, trained);
                         }};
     },
     .example = R"({"type": "scale", "value": 0.5})"};

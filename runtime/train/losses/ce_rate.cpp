@@ -11,13 +11,14 @@ namespace norn {
 
 namespace {
 
-class ce_rate final : public label_loss {
+class ce_rate final : public loss_of<ce_rate, label_loss> {
  public:
   std::string_view name() const override { return "ce_rate"; }
-  loss_report evaluate(const loss_input& in, const targets& t, loss_gradient& g) const override {
-    const sequence& y = in.y;
+  template <class R>
+  loss_report compute(const basic_loss_input<R>& in, const targets& t, basic_loss_gradient<R>& g) const {
+    const basic_sequence<R>& y = in.y;
     const std::size_t T = y.steps, B = y.batch, O = y.features();
-    g.dy = sequence(T, B, O);
+    g.dy = basic_sequence<R>(T, B, O);
     loss_report r;
     r.has_accuracy = true;
     const double scale = 1.0 / double(T * B);
@@ -28,7 +29,7 @@ class ce_rate final : public label_loss {
       for (std::size_t s = 0; s < T; ++s) {
         for (std::size_t o = 0; o < O; ++o) logits[o] = y.row(s, b)(Eigen::Index(o)), counts[o] += logits[o];
         r.value += softmax_cross_entropy(logits, label, grad) * scale;
-        for (std::size_t o = 0; o < O; ++o) g.dy.row(s, b)(Eigen::Index(o)) = float(grad[o] * scale);
+        for (std::size_t o = 0; o < O; ++o) g.dy.row(s, b)(Eigen::Index(o)) = R(grad[o] * scale);
       }
       r.classify(counts, label);
     }

@@ -18,25 +18,27 @@ namespace {
 
 enum class time_reduction { max, mean, last, sum };
 
-class cross_entropy final : public label_loss {
+class cross_entropy final : public loss_of<cross_entropy, label_loss> {
  public:
   cross_entropy(time_reduction r, bool membrane) : reduction_(r), membrane_(membrane) {}
   bool reads_membrane() const override { return membrane_; }
   std::string_view name() const override { return "cross_entropy"; }
-  loss_report evaluate(const loss_input& in, const targets& t, loss_gradient& g) const override;
+  template <class R>
+  loss_report compute(const basic_loss_input<R>& in, const targets& t, basic_loss_gradient<R>& g) const;
 
  private:
   time_reduction reduction_;
   bool membrane_;
 };
 
-loss_report cross_entropy::evaluate(const loss_input& in, const targets& t, loss_gradient& g) const {
-  const sequence& y = membrane_ ? *in.membrane : in.y;
+template <class R>
+loss_report cross_entropy::compute(const basic_loss_input<R>& in, const targets& t, basic_loss_gradient<R>& g) const {
+  const basic_sequence<R>& y = membrane_ ? *in.membrane : in.y;
   const std::size_t T = y.steps, B = y.batch, O = y.features();
   if (t.values.size() != B) fail("norn: cross entropy needs {} labels, got {}", B, t.values.size());
-  g.dy = sequence(T, B, O);
-  if (membrane_) g.dmembrane = sequence(T, B, O);
-  sequence& dy = membrane_ ? g.dmembrane : g.dy;
+  g.dy = basic_sequence<R>(T, B, O);
+  if (membrane_) g.dmembrane = basic_sequence<R>(T, B, O);
+  basic_sequence<R>& dy = membrane_ ? g.dmembrane : g.dy;
   loss_report r;
   r.has_accuracy = true;
   std::vector<double> logits(O), grad;
@@ -47,7 +49,7 @@ loss_report cross_entropy::evaluate(const loss_input& in, const targets& t, loss
       for (std::size_t s = 0; s < T; ++s) {
         for (std::size_t o = 0; o < O; ++o) logits[o] = y.row(s, b)(Eigen::Index(o)), total[o] += logits[o];
         r.value += softmax_cross_entropy(logits, label, grad) / double(B);
-        for (std::size_t o = 0; o < O; ++o) dy.row(s, b)(Eigen::Index(o)) = float(grad[o] / double(B));
+        for (std::size_t o = 0; o < O; ++o) dy.row(s, b)(Eigen::Index(o)) = R(grad[o] / double(B));
       }
       r.classify(total, label);
       continue;
@@ -71,10 +73,10 @@ loss_report cross_entropy::evaluate(const loss_input& in, const targets& t, loss
     r.classify(logits, label);
     for (std::size_t o = 0; o < O; ++o) {
       const double d = grad[o] / double(B);
-      if (reduction_ == time_reduction::max) dy.row(where[o], b)(Eigen::Index(o)) += float(d);
+      if (reduction_ == time_reduction::max) dy.row(where[o], b)(Eigen::Index(o)) += R(d);
       else if (reduction_ == time_reduction::mean)
-        for (std::size_t s = 0; s < T; ++s) dy.row(s, b)(Eigen::Index(o)) += float(d / double(T));
-      else dy.row(T - 1, b)(Eigen::Index(o)) += float(d);
+        for (std::size_t s = 0; s < T; ++s) dy.row(s, b)(Eigen::Index(o)) += R(d / double(T));
+      else dy.row(T - 1, b)(Eigen::Index(o)) += R(d);
     }
   }
   return r;

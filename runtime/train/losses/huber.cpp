@@ -9,24 +9,25 @@ namespace norn {
 
 namespace {
 
-class huber final : public loss {
+class huber final : public loss_of<huber> {
  public:
   explicit huber(double delta) : delta_(delta) {}
   std::string_view name() const override { return "huber"; }
   std::optional<target_layout> target_layout_for(std::size_t steps, std::size_t outputs) const override {
     return target_layout{{steps, outputs}, {"steps", "outputs"}};
   }
-  loss_report evaluate(const loss_input& in, const targets& t, loss_gradient& g) const override {
-    const sequence& y = in.y;
-    const matrix target = sequence_rows(t, y.steps, y.batch, y.features());
+  template <class R>
+  loss_report compute(const basic_loss_input<R>& in, const targets& t, basic_loss_gradient<R>& g) const {
+    const basic_sequence<R>& y = in.y;
+    const matrix_of<R> target = sequence_rows<R>(t, y.steps, y.batch, y.features());
     const double n = double(y.values.size());
-    g.dy = sequence(y.steps, y.batch, y.features());
+    g.dy = basic_sequence<R>(y.steps, y.batch, y.features());
     loss_report r;
     for (Eigen::Index k = 0; k < y.values.size(); ++k) {
       const double d = double(y.values.data()[k]) - double(target.data()[k]);
       const bool small = std::abs(d) <= delta_;
       r.value += (small ? 0.5 * d * d : delta_ * (std::abs(d) - 0.5 * delta_)) / n;
-      g.dy.values.data()[k] = float((small ? d : std::copysign(delta_, d)) / n);
+      g.dy.values.data()[k] = R((small ? d : std::copysign(delta_, d)) / n);
     }
     return r;
   }

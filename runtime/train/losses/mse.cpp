@@ -6,19 +6,20 @@ namespace norn {
 
 namespace {
 
-class mse final : public loss {
+class mse final : public loss_of<mse> {
  public:
   std::string_view name() const override { return "mse"; }
   std::optional<target_layout> target_layout_for(std::size_t steps, std::size_t outputs) const override {
     return target_layout{{steps, outputs}, {"steps", "outputs"}};
   }
-  loss_report evaluate(const loss_input& in, const targets& t, loss_gradient& g) const override {
-    const sequence& y = in.y;
+  template <class R>
+  loss_report compute(const basic_loss_input<R>& in, const targets& t, basic_loss_gradient<R>& g) const {
+    const basic_sequence<R>& y = in.y;
     const std::size_t T = y.steps, B = y.batch, O = y.features();
-    const matrix target = sequence_rows(t, T, B, O);
+    const matrix_of<R> target = sequence_rows<R>(t, T, B, O);
     const double n = double(y.values.size());
-    g.dy = sequence(T, B, O);
-    g.dy.values = (y.values - target) * float(2.0 / n);
+    g.dy = basic_sequence<R>(T, B, O);
+    g.dy.values = (y.values - target) * R(2.0 / n);
     return {double((y.values - target).squaredNorm()) / n};
   }
 };

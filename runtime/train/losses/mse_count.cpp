@@ -12,14 +12,15 @@ namespace norn {
 
 namespace {
 
-class mse_count final : public label_loss {
+class mse_count final : public loss_of<mse_count, label_loss> {
  public:
   mse_count(double correct, double incorrect) : correct_(correct), incorrect_(incorrect) {}
   std::string_view name() const override { return "mse_count"; }
-  loss_report evaluate(const loss_input& in, const targets& t, loss_gradient& g) const override {
-    const sequence& y = in.y;
+  template <class R>
+  loss_report compute(const basic_loss_input<R>& in, const targets& t, basic_loss_gradient<R>& g) const {
+    const basic_sequence<R>& y = in.y;
     const std::size_t T = y.steps, B = y.batch, O = y.features();
-    g.dy = sequence(T, B, O);
+    g.dy = basic_sequence<R>(T, B, O);
     loss_report r;
     r.has_accuracy = true;
     const double on = std::floor(double(T) * correct_), off = std::floor(double(T) * incorrect_);
@@ -33,7 +34,7 @@ class mse_count final : public label_loss {
       for (std::size_t o = 0; o < O; ++o) {
         const double e = counts[o] - (o == label ? on : off);
         r.value += e * e * scale;
-        const float d = float(2 * e * scale);
+        const R d = R(2 * e * scale);
         for (std::size_t s = 0; s < T; ++s) g.dy.row(s, b)(Eigen::Index(o)) = d;
       }
       r.classify(counts, label);

@@ -8,7 +8,7 @@ namespace norn {
 
 namespace {
 
-class spike_count final : public loss {
+class spike_count final : public loss_of<spike_count> {
  public:
   explicit spike_count(std::optional<double> target) : target_(target) {}
   std::string_view name() const override { return "spike_count"; }
@@ -16,12 +16,13 @@ class spike_count final : public loss {
     if (target_) return std::nullopt;
     return target_layout{{outputs}, {"outputs"}};
   }
-  loss_report evaluate(const loss_input& in, const targets& t, loss_gradient& g) const override {
-    const sequence& y = in.y;
+  template <class R>
+  loss_report compute(const basic_loss_input<R>& in, const targets& t, basic_loss_gradient<R>& g) const {
+    const basic_sequence<R>& y = in.y;
     const std::size_t T = y.steps, B = y.batch, O = y.features();
     if (!target_ && t.values.size() != B * O)
       fail("norn: spike-count targets have {} values, expected [{}, {}]", t.values.size(), B, O);
-    g.dy = sequence(T, B, O);
+    g.dy = basic_sequence<R>(T, B, O);
     loss_report r;
     r.value = spike_count_error(y, [&](std::size_t b, std::size_t o) { return target_ ? *target_ : double(t.values[b * O + o]); },
                                 g.dy);

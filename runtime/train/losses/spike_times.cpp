@@ -12,7 +12,7 @@ namespace norn {
 
 namespace {
 
-class spike_times final : public loss {
+class spike_times final : public loss_of<spike_times> {
  public:
   spike_times(std::vector<std::size_t> times, config_place where) : times_(std::move(times)), where_(std::move(where)) {}
   std::string_view name() const override { return "spike_times"; }
@@ -22,15 +22,16 @@ class spike_times final : public loss {
       if (t >= steps) where_.error("step {} is not among the run's {} steps", t, steps);
   }
   bool reads_membrane() const override { return true; }
-  loss_report evaluate(const loss_input& in, const targets&, loss_gradient& g) const override {
-    const sequence& y = in.y;
+  template <class R>
+  loss_report compute(const basic_loss_input<R>& in, const targets&, basic_loss_gradient<R>& g) const {
+    const basic_sequence<R>& y = in.y;
     const std::size_t T = y.steps, B = y.batch, O = y.features();
     check_steps(T);
     if (!in.membrane || in.threshold.size() != O)
       fail("norn: the spike_times loss needs a last layer whose model declares its membrane and threshold");
-    const sequence& v = *in.membrane;
-    g.dy = sequence(T, B, O);
-    g.dmembrane = sequence(T, B, O);
+    const basic_sequence<R>& v = *in.membrane;
+    g.dy = basic_sequence<R>(T, B, O);
+    g.dmembrane = basic_sequence<R>(T, B, O);
     loss_report r;
     r.value = spike_count_error(y, [&](std::size_t, std::size_t) { return double(times_.size()); }, g.dy);
     for (std::size_t b = 0; b < B; ++b)
@@ -39,7 +40,7 @@ class spike_times final : public loss {
         for (std::size_t t : times_) {
           const double d = v.row(t, b)(Eigen::Index(o)) - target;
           r.value += 0.5 * 0.1 * d * d;
-          g.dmembrane.row(t, b)(Eigen::Index(o)) += float(0.1 * d);
+          g.dmembrane.row(t, b)(Eigen::Index(o)) += R(0.1 * d);
         }
       }
     return r;
